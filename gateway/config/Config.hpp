@@ -1,0 +1,88 @@
+// Config: one immutable snapshot of every mailgate setting, as typed values.
+// It is built only by ConfigLoader from the registry in SettingRegistry.cpp (which holds
+// each setting's key, default, range and documentation); nothing else parses config text.
+// A daemon holds the current snapshot in a ConfigHolder and swaps it on reload.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/config/RuleFile.hpp"
+
+namespace mailgate {
+
+enum class LogDestination { Syslog, Stderr, File };
+enum class LogLevel { Error = 0, Warning = 1, Info = 2, Debug = 3 };
+
+struct LogSettings {
+    LogDestination destination = LogDestination::Syslog;
+    std::string file;
+    LogLevel level = LogLevel::Info;
+    std::string syslog_facility;
+};
+
+struct RedisSettings {
+    std::string host;
+    std::int64_t port = 0;
+    std::string socket;
+    std::string username;
+    std::string password;
+    std::int64_t database = 0;
+    std::string key_prefix;
+    std::int64_t connect_timeout_ms = 0;
+    std::int64_t command_timeout_ms = 0;
+    std::int64_t reconnect_min_delay_ms = 0;
+    std::int64_t reconnect_max_delay_ms = 0;
+};
+
+struct PolicydSettings {
+    std::vector<std::string> listen;
+    std::int64_t socket_mode = 0;
+    std::int64_t threads = 0;
+    std::int64_t max_connections = 0;
+    std::int64_t idle_timeout_s = 0;
+    std::int64_t max_line_length = 0;
+    std::int64_t max_attributes = 0;
+    std::int64_t max_request_bytes = 0;
+};
+
+struct MilterSettings {
+    std::string socket;
+    std::int64_t socket_mode = 0;
+    std::int64_t backlog = 0;
+    std::int64_t mta_timeout_s = 0;
+};
+
+struct RulesSettings {
+    std::string directory;
+};
+
+struct GeneralSettings {
+    std::string hostname;
+};
+
+struct Config {
+    GeneralSettings general;
+    LogSettings log;
+    RedisSettings redis;
+    PolicydSettings policyd;
+    MilterSettings milter;
+    RulesSettings rules;
+
+    // Where this snapshot came from, for logs and for resolving relative paths.
+    std::filesystem::path source_file;
+    // The rule files found in rules.directory, parsed and checked for shape.
+    std::vector<RuleFile> rule_files;
+    // Counts reloads: 1 for the snapshot a daemon started with.
+    std::uint64_t generation = 1;
+};
+
+using ConfigSnapshot = std::shared_ptr<const Config>;
+
+// The documented default location of the main config file.
+inline constexpr const char* kDefaultConfigPath = "/etc/mailgate/mailgate.toml";
+
+}  // namespace mailgate

@@ -1,0 +1,318 @@
+// Reads the main config file into a Config snapshot (see ConfigLoader.hpp).
+#include "gateway/config/ConfigLoader.hpp"
+
+#include <toml++/toml.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "gateway/config/RuleFile.hpp"
+#include "gateway/config/SettingSpec.hpp"
+#include "gateway/util/Result.hpp"
+
+namespace mailgate {
+namespace {
+
+struct Position {
+    int line = 0;
+    int column = 0;
+};
+
+Position positionOf(const toml::source_region& region) {
+    return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+}
+
+std::size_t editDistance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+std::string suggestionFor(const std::string& key) {
+    const SettingSpec* best = nullptr;
+    std::size_t bestDistance = 4;
+    for (const auto& spec : settingRegistry()) {
+        auto distance = editDistance(key, spec.key);
+        if (distance < bestDistance) {
+            bestDistance = distance;
+            best = &spec;
+        }
+    }
+    return best ? " (did you mean \"" + best->key + "\"?)" : "";
+}
+
+std::string nodeTypeName(const toml::node& node) {
+    switch (node.type()) {
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a number";
+        case toml::node_type::boolean:
+            return "a boolean";
+        default:
+            return "a date or time";
+    }
+}
+
+Result<SettingValue> convertValue(const toml::node& node, const SettingSpec& spec) {
+    auto wrongType = [&]() {
+        return makeError("expected " + settingTypeName(spec) + ", got " + nodeTypeName(node));
+    };
+    switch (spec.type) {
+        case SettingType::Boolean:
+            if (!node.is_boolean()) {
+                return wrongType();
+            }
+            return SettingValue(node.as_boolean()->get());
+        case SettingType::Integer: {
+            if (!node.is_integer()) {
+                return wrongType();
+            }
+            std::int64_t number = node.as_integer()->get();
+            if (number < spec.minimum || number > spec.maximum) {
+                return makeError("value " + formatSettingValue(number, spec.octal) +
+                                 " is out of range " + formatSettingValue(spec.minimum, spec.octal) +
+                                 ".." + formatSettingValue(spec.maximum, spec.octal));
+            }
+            return SettingValue(number);
+        }
+        case SettingType::Number: {
+            if (!node.is_number()) {
+                return wrongType();
+            }
+            double number = node.is_integer() ? static_cast<double>(node.as_integer()->get())
+                                              : node.as_floating_point()->get();
+            if (number < spec.number_minimum || number > spec.number_maximum) {
+                std::ostringstream text;
+                text << "value " << number << " is out of range " << spec.number_minimum << ".."
+                     << spec.number_maximum;
+                return makeError(text.str());
+            }
+            return SettingValue(number);
+        }
+        case SettingType::String:
+            if (!node.is_string()) {
+                return wrongType();
+            }
+            return SettingValue(std::string(node.as_string()->get()));
+        case SettingType::Choice: {
+            if (!node.is_string()) {
+                return wrongType();
+            }
+            std::string text(node.as_string()->get());
+            for (const auto& choice : spec.choices) {
+                if (choice == text) {
+                    return SettingValue(text);
+                }
+            }
+            return makeError("\"" + text + "\" is not " + settingTypeName(spec));
+        }
+        case SettingType::StringList: {
+            const auto* array = node.as_array();
+            if (array == nullptr) {
+                return wrongType();
+            }
+            std::vector<std::string> items;
+            for (const auto& element : *array) {
+                if (!element.is_string()) {
+                    return makeError("expected a list of strings, found " + nodeTypeName(element) +
+                                     " in it");
+                }
+                items.emplace_back(element.as_string()->get());
+            }
+            return SettingValue(std::move(items));
+        }
+    }
+    return wrongType();
+}
+
+class Loading {
+public:
+    Loading(const std::string& name, const std::filesystem::path& baseDirectory)
+        : name_(name), base_(baseDirectory) {}
+
+    ConfigLoadOutcome run(std::string_view text) {
+        Config config = defaultConfig();
+        toml::table document;
+        try {
+            document = toml::parse(text, name_);
+        } catch (const toml::parse_error& error) {
+            auto position = positionOf(error.source());
+            report(position, "", std::string(error.description()));
+            return finish(config);
+        }
+        for (auto&& [sectionKey, sectionNode] : document) {
+            readSection(std::string(sectionKey.str()), positionOf(sectionKey.source()),
+                        sectionNode, config);
+        }
+        checkAcrossSettings(config);
+        loadRules(config);
+        return finish(config);
+    }
+
+private:
+    void report(Position position, std::string key, std::string message) {
+        problems_.push_back({name_, position.line, position.column, std::move(key),
+                             std::move(message)});
+    }
+
+    void readSection(const std::string& section, Position position, const toml::node& node,
+                     Config& config) {
+        if (!isKnownSection(section)) {
+            report(position, section, "unknown section" + suggestionFor(section + "."));
+            return;
+        }
+        const auto* table = node.as_table();
+        if (table == nullptr) {
+            report(position, section, "must be a table, written [" + section + "]");
+            return;
+        }
+        for (auto&& [key, value] : *table) {
+            readSetting(section + "." + std::string(key.str()), positionOf(key.source()), value,
+                        config);
+        }
+    }
+
+    void readSetting(const std::string& key, Position position, const toml::node& node,
+                     Config& config) {
+        const SettingSpec* spec = findSetting(key);
+        if (spec == nullptr) {
+            report(position, key, "unknown key" + suggestionFor(key));
+            return;
+        }
+        auto value = convertValue(node, *spec);
+        if (!value) {
+            report(position, key, value.error());
+            return;
+        }
+        if (spec->validate) {
+            if (auto problem = spec->validate(*value)) {
+                report(position, key, *problem);
+                return;
+            }
+        }
+        spec->apply(config, *value);
+        positions_[key] = position;
+    }
+
+    Position where(const std::string& key) const {
+        auto found = positions_.find(key);
+        return found == positions_.end() ? Position{} : found->second;
+    }
+
+    void checkAcrossSettings(const Config& config) {
+        if (config.log.destination == LogDestination::File && config.log.file.empty()) {
+            report(where("log.destination"), "log.file",
+                   "is required when log.destination = \"file\"");
+        }
+        if (config.redis.reconnect_min_delay_ms > config.redis.reconnect_max_delay_ms) {
+            report(where("redis.reconnect_min_delay_ms"), "redis.reconnect_min_delay_ms",
+                   "must not be greater than redis.reconnect_max_delay_ms");
+        }
+        if (config.policyd.listen.empty()) {
+            report(where("policyd.listen"), "policyd.listen", "needs at least one address");
+        }
+    }
+
+    void loadRules(Config& config) {
+        std::filesystem::path directory = config.rules.directory;
+        if (directory.is_relative()) {
+            directory = base_ / directory;
+        }
+        config.rules.directory = directory.lexically_normal().string();
+        bool explicitlySet = positions_.count("rules.directory") != 0;
+        auto before = problems_.size();
+        config.rule_files = loadRuleFiles(directory, explicitlySet, problems_);
+        if (explicitlySet) {
+            for (auto i = before; i < problems_.size(); ++i) {
+                if (problems_[i].line == 0 && problems_[i].file == directory.string()) {
+                    problems_[i].file = name_;
+                    problems_[i].line = where("rules.directory").line;
+                    problems_[i].column = where("rules.directory").column;
+                    problems_[i].key = "rules.directory";
+                }
+            }
+        }
+    }
+
+    ConfigLoadOutcome finish(Config& config) {
+        ConfigLoadOutcome outcome;
+        outcome.problems = std::move(problems_);
+        if (outcome.problems.empty()) {
+            config.source_file = name_;
+            outcome.config = std::make_shared<const Config>(std::move(config));
+        }
+        return outcome;
+    }
+
+    std::string name_;
+    std::filesystem::path base_;
+    std::vector<ConfigProblem> problems_;
+    std::map<std::string, Position> positions_;
+};
+
+}  // namespace
+
+std::string ConfigProblem::describe() const {
+    std::string text = file;
+    if (line > 0) {
+        text += ":" + std::to_string(line);
+        if (column > 0) {
+            text += ":" + std::to_string(column);
+        }
+    }
+    text += ": ";
+    if (!key.empty()) {
+        text += key + ": ";
+    }
+    return text + message;
+}
+
+std::string describeProblems(const std::vector<ConfigProblem>& problems) {
+    std::string text;
+    for (const auto& problem : problems) {
+        text += problem.describe() + "\n";
+    }
+    return text;
+}
+
+ConfigLoadOutcome ConfigLoader::loadFile(const std::filesystem::path& path) {
+    std::ifstream input(path, std::ios::binary);
+    if (!input) {
+        ConfigLoadOutcome outcome;
+        outcome.problems.push_back(
+            {path.string(), 0, 0, "", std::string("cannot read the file: ") + std::strerror(errno)});
+        return outcome;
+    }
+    std::ostringstream text;
+    text << input.rdbuf();
+    auto base = std::filesystem::absolute(path).parent_path();
+    return loadText(text.str(), path.string(), base);
+}
+
+ConfigLoadOutcome ConfigLoader::loadText(std::string_view text, const std::string& name,
+                                         const std::filesystem::path& baseDirectory) {
+    return Loading(name, baseDirectory).run(text);
+}
+
+}  // namespace mailgate

@@ -1,0 +1,109 @@
+// Parsing of the two listening-address notations (see SocketAddress.hpp).
+#include "gateway/config/SocketAddress.hpp"
+
+#include <charconv>
+
+namespace mailgate {
+namespace {
+
+Result<std::uint16_t> parsePort(std::string_view text) {
+    unsigned value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || error != std::errc() || end != text.data() + text.size() || value == 0 ||
+        value > 65535) {
+        return makeError("invalid port \"" + std::string(text) + "\" (expected 1-65535)");
+    }
+    return static_cast<std::uint16_t>(value);
+}
+
+Result<SocketAddress> unixAddress(std::string_view path) {
+    if (path.empty() || path.front() != '/') {
+        return makeError("unix socket path must be absolute, got \"" + std::string(path) + "\"");
+    }
+    if (path.size() > 107) {
+        return makeError("unix socket path is longer than 107 bytes");
+    }
+    SocketAddress address;
+    address.kind = SocketAddress::Kind::Unix;
+    address.path = std::string(path);
+    return address;
+}
+
+Result<SocketAddress> inetAddress(std::string_view host, std::string_view port) {
+    if (host.empty()) {
+        return makeError("missing host in inet address");
+    }
+    auto parsedPort = parsePort(port);
+    if (!parsedPort) {
+        return makeError(parsedPort.error());
+    }
+    SocketAddress address;
+    address.kind = SocketAddress::Kind::Inet;
+    address.host = std::string(host);
+    address.port = *parsedPort;
+    return address;
+}
+
+bool startsWith(std::string_view text, std::string_view prefix) {
+    return text.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace
+
+std::string SocketAddress::describe() const {
+    if (kind == Kind::Unix) {
+        return "unix:" + path;
+    }
+    if (host.find(':') != std::string::npos) {
+        return "inet:[" + host + "]:" + std::to_string(port);
+    }
+    return "inet:" + host + ":" + std::to_string(port);
+}
+
+Result<SocketAddress> parsePostfixSocketAddress(std::string_view text) {
+    if (startsWith(text, "unix:")) {
+        return unixAddress(text.substr(5));
+    }
+    if (!startsWith(text, "inet:")) {
+        return makeError("address must start with \"inet:\" or \"unix:\", got \"" +
+                         std::string(text) + "\"");
+    }
+    std::string_view rest = text.substr(5);
+    if (startsWith(rest, "[")) {
+        auto close = rest.find("]:");
+        if (close == std::string_view::npos) {
+            return makeError("expected inet:[IPV6]:PORT, got \"" + std::string(text) + "\"");
+        }
+        return inetAddress(rest.substr(1, close - 1), rest.substr(close + 2));
+    }
+    auto colon = rest.rfind(':');
+    if (colon == std::string_view::npos) {
+        return makeError("expected inet:HOST:PORT, got \"" + std::string(text) + "\"");
+    }
+    return inetAddress(rest.substr(0, colon), rest.substr(colon + 1));
+}
+
+Result<SocketAddress> parseMilterSocketAddress(std::string_view text) {
+    if (startsWith(text, "unix:")) {
+        return unixAddress(text.substr(5));
+    }
+    if (startsWith(text, "local:")) {
+        return unixAddress(text.substr(6));
+    }
+    std::string_view rest;
+    if (startsWith(text, "inet:")) {
+        rest = text.substr(5);
+    } else if (startsWith(text, "inet6:")) {
+        rest = text.substr(6);
+    } else {
+        return makeError("milter socket must be unix:/path, inet:PORT@HOST or inet6:PORT@HOST, got \"" +
+                         std::string(text) + "\"");
+    }
+    auto at = rest.find('@');
+    if (at == std::string_view::npos) {
+        return makeError("expected inet:PORT@HOST, got \"" + std::string(text) + "\"");
+    }
+    return inetAddress(rest.substr(at + 1), rest.substr(0, at));
+}
+
+}  // namespace mailgate

@@ -1,0 +1,150 @@
+// mailgate-milter: the libmilter front end for Postfix and Sendmail.
+// libmilter's own signal thread stops the milter on SIGHUP, so this main() keeps the
+// signals for itself: it runs smfi_main() on a separate thread (which, with all libmilter
+// threads, has HUP/TERM/INT blocked) and leaves them unblocked only in the main thread,
+// which Linux prefers for process-directed signals. A handler writes the signal number to
+// a pipe; the main thread reads it, reloads the config on SIGHUP and calls smfi_stop()
+// on SIGTERM/SIGINT.
+#include <fcntl.h>
+#include <libmilter/mfapi.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <iostream>
+#include <thread>
+
+#include "gateway/config/SocketAddress.hpp"
+#include "gateway/daemon/DaemonStartup.hpp"
+#include "gateway/store/RedisConnection.hpp"
+#include "milter/MilterCallbacks.hpp"
+
+using namespace mailgate;
+
+namespace {
+
+int signalPipe[2] = {-1, -1};
+
+extern "C" void onSignal(int signal) {
+    int saved = errno;
+    auto byte = static_cast<unsigned char>(signal);
+    [[maybe_unused]] auto written = write(signalPipe[1], &byte, 1);
+    errno = saved;
+}
+
+sigset_t controlSignals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    return set;
+}
+
+bool installSignalHandlers() {
+    if (pipe2(signalPipe, O_CLOEXEC) != 0) {
+        return false;
+    }
+    struct sigaction action{};
+    action.sa_handler = onSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    for (int signal : {SIGHUP, SIGTERM, SIGINT}) {
+        if (sigaction(signal, &action, nullptr) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Opens the milter socket before smfi_main so its permissions can be set and a
+// failure is reported at startup rather than inside libmilter's thread.
+bool openMilterSocket(const Config& config, Logger& logger) {
+    std::string socket = config.milter.socket;
+    if (smfi_setconn(socket.data()) != MI_SUCCESS ||
+        smfi_settimeout(static_cast<int>(config.milter.mta_timeout_s)) != MI_SUCCESS ||
+        smfi_setbacklog(static_cast<int>(config.milter.backlog)) != MI_SUCCESS) {
+        logger.error(LogLine("milter_start_failed").add("reason", "invalid socket settings"));
+        return false;
+    }
+    smfiDesc description = milterDescription();
+    if (smfi_register(description) != MI_SUCCESS) {
+        logger.error(LogLine("milter_start_failed").add("reason", "smfi_register failed"));
+        return false;
+    }
+    if (smfi_opensocket(true) != MI_SUCCESS) {
+        logger.error(LogLine("milter_start_failed")
+                         .add("reason", "cannot open the milter socket")
+                         .add("socket", socket));
+        return false;
+    }
+    auto address = parseMilterSocketAddress(socket);
+    if (address && address->kind == SocketAddress::Kind::Unix &&
+        chmod(address->path.c_str(), static_cast<mode_t>(config.milter.socket_mode)) != 0) {
+        logger.error(LogLine("milter_start_failed").add("reason", "cannot chmod the socket"));
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int exitCode = 0;
+    auto options = parseDaemonOptions(argc, argv, "mailgate-milter", exitCode);
+    if (!options) {
+        return exitCode;
+    }
+    auto initial = loadStartupConfig(options->config_path);
+    if (!initial) {
+        return 1;
+    }
+    Logger logger("mailgate-milter");
+    logger.configure(initial->log);
+    ConfigHolder config(initial);
+
+    RedisConnection redis(initial->redis, logger);
+    if (redis.connect()) {
+        logger.info(LogLine("redis_connected").add("server", redis.describeServer()));
+    }
+
+    MilterContext context{config, logger, {}};
+    installMilterContext(&context);
+    if (!installSignalHandlers() || !openMilterSocket(*initial, logger)) {
+        std::cerr << "mailgate-milter: cannot start; see the log\n";
+        return 1;
+    }
+
+    sigset_t signals = controlSignals();
+    sigset_t previous;
+    pthread_sigmask(SIG_BLOCK, &signals, &previous);
+    int milterResult = MI_SUCCESS;
+    std::thread milterThread([&milterResult] { milterResult = smfi_main(); });
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    logger.info(LogLine("milter_started")
+                    .add("config", options->config_path.string())
+                    .add("socket", initial->milter.socket));
+
+    while (true) {
+        unsigned char signal = 0;
+        auto got = read(signalPipe[0], &signal, 1);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got == 1 && signal == SIGHUP) {
+            reloadConfig(config, options->config_path, logger);
+            continue;
+        }
+        logger.info(LogLine("milter_stopping").add("signal", static_cast<int>(signal)));
+        smfi_stop();
+        break;
+    }
+    milterThread.join();
+    auto address = parseMilterSocketAddress(initial->milter.socket);
+    if (address && address->kind == SocketAddress::Kind::Unix) {
+        unlink(address->path.c_str());
+    }
+    logger.info(LogLine("milter_stopped"));
+    return milterResult == MI_SUCCESS ? 0 : 1;
+}

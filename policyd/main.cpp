@@ -1,0 +1,83 @@
+// mailgate-policyd: the Postfix SMTP access policy daemon (check_policy_service).
+// Wires config, logging, the Redis connection and the PolicyServer to one io_context run
+// by policyd.threads threads, and handles SIGHUP (reload), SIGTERM and SIGINT (stop).
+#include "gateway/util/Asio.hpp"
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include "gateway/daemon/DaemonStartup.hpp"
+#include "gateway/store/RedisConnection.hpp"
+#include "policyd/PolicyServer.hpp"
+
+using namespace mailgate;
+
+namespace {
+
+void handleSignals(boost::asio::signal_set& signals, ConfigHolder& config,
+                   const DaemonOptions& options, Logger& logger, PolicyServer& server,
+                   boost::asio::io_context& io) {
+    signals.async_wait([&](boost::system::error_code error, int signal) {
+        if (error) {
+            return;
+        }
+        if (signal == SIGHUP) {
+            reloadConfig(config, options.config_path, logger);
+            handleSignals(signals, config, options, logger, server, io);
+            return;
+        }
+        logger.info(LogLine("policyd_stopping").add("signal", signal));
+        server.stop();
+        io.stop();
+    });
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int exitCode = 0;
+    auto options = parseDaemonOptions(argc, argv, "mailgate-policyd", exitCode);
+    if (!options) {
+        return exitCode;
+    }
+    auto initial = loadStartupConfig(options->config_path);
+    if (!initial) {
+        return 1;
+    }
+    Logger logger("mailgate-policyd");
+    logger.configure(initial->log);
+    ConfigHolder config(initial);
+
+    RedisConnection redis(initial->redis, logger);
+    if (redis.connect()) {
+        logger.info(LogLine("redis_connected").add("server", redis.describeServer()));
+    }
+
+    boost::asio::io_context io;
+    PolicyDecider decider(logger);
+    auto context = std::make_shared<PolicyServerContext>(config, decider, logger);
+    PolicyServer server(io, context);
+    auto listening = server.listen(initial->policyd.listen, static_cast<int>(initial->policyd.socket_mode));
+    if (!listening) {
+        logger.error(LogLine("policyd_start_failed").add("reason", listening.error()));
+        std::cerr << "mailgate-policyd: " << listening.error() << "\n";
+        return 1;
+    }
+
+    boost::asio::signal_set signals(io, SIGHUP, SIGTERM, SIGINT);
+    handleSignals(signals, config, *options, logger, server, io);
+    logger.info(LogLine("policyd_started")
+                    .add("config", options->config_path.string())
+                    .add("threads", initial->policyd.threads));
+
+    std::vector<std::thread> workers;
+    for (std::int64_t i = 1; i < initial->policyd.threads; ++i) {
+        workers.emplace_back([&io] { io.run(); });
+    }
+    io.run();
+    for (auto& worker : workers) {
+        worker.join();
+    }
+    logger.info(LogLine("policyd_stopped"));
+    return 0;
+}

@@ -1,0 +1,254 @@
+// Unit tests of the config loader and the setting registry (MISSION F1): defaults,
+// unknown keys, wrong types, out-of-range values, positions, rule files, reload swap.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "gateway/config/ConfigHolder.hpp"
+#include "gateway/config/ConfigLoader.hpp"
+#include "gateway/config/SettingSpec.hpp"
+
+using namespace mailgate;
+
+namespace {
+
+ConfigLoadOutcome load(const std::string& text, const std::filesystem::path& base = "/nonexistent") {
+    return ConfigLoader::loadText(text, "test.toml", base);
+}
+
+class TemporaryDirectory {
+public:
+    TemporaryDirectory() {
+        char pattern[] = "/tmp/mailgate-unit-XXXXXX";
+        path_ = mkdtemp(pattern);
+    }
+    ~TemporaryDirectory() { std::filesystem::remove_all(path_); }
+    const std::filesystem::path& path() const { return path_; }
+    void write(const std::string& name, const std::string& text) const {
+        std::filesystem::create_directories((path_ / name).parent_path());
+        std::ofstream(path_ / name) << text;
+    }
+
+private:
+    std::filesystem::path path_;
+};
+
+}  // namespace
+
+TEST(ConfigLoader, EmptyFileGivesEveryDefault) {
+    auto outcome = load("");
+    ASSERT_TRUE(outcome.ok()) << describeProblems(outcome.problems);
+    EXPECT_EQ(outcome.config->redis.port, 6379);
+    EXPECT_EQ(outcome.config->redis.host, "127.0.0.1");
+    EXPECT_EQ(outcome.config->redis.key_prefix, "mailgate:");
+    EXPECT_EQ(outcome.config->log.destination, LogDestination::Syslog);
+    EXPECT_EQ(outcome.config->log.level, LogLevel::Info);
+    EXPECT_EQ(outcome.config->milter.socket_mode, 0660);
+    ASSERT_EQ(outcome.config->policyd.listen.size(), 1u);
+    EXPECT_EQ(outcome.config->policyd.listen[0], "inet:127.0.0.1:10040");
+}
+
+TEST(ConfigLoader, ReadsTypedValues) {
+    auto outcome = load(R"(
+[redis]
+host = "10.1.1.1"
+port = 6380
+database = 3
+[log]
+destination = "stderr"
+level = "debug"
+[policyd]
+listen = ["inet:127.0.0.1:9999", "unix:/run/p.sock"]
+[milter]
+socket_mode = 0o600
+)");
+    ASSERT_TRUE(outcome.ok()) << describeProblems(outcome.problems);
+    EXPECT_EQ(outcome.config->redis.host, "10.1.1.1");
+    EXPECT_EQ(outcome.config->redis.port, 6380);
+    EXPECT_EQ(outcome.config->redis.database, 3);
+    EXPECT_EQ(outcome.config->log.destination, LogDestination::Stderr);
+    EXPECT_EQ(outcome.config->log.level, LogLevel::Debug);
+    EXPECT_EQ(outcome.config->policyd.listen.size(), 2u);
+    EXPECT_EQ(outcome.config->milter.socket_mode, 0600);
+}
+
+TEST(ConfigLoader, UnknownKeyNamesFileLineAndKey) {
+    auto outcome = load("[redis]\nhost = \"127.0.0.1\"\nprot = 6379\n");
+    ASSERT_FALSE(outcome.ok());
+    ASSERT_EQ(outcome.problems.size(), 1u);
+    const auto& problem = outcome.problems[0];
+    EXPECT_EQ(problem.file, "test.toml");
+    EXPECT_EQ(problem.line, 3);
+    EXPECT_EQ(problem.key, "redis.prot");
+    EXPECT_NE(problem.message.find("unknown key"), std::string::npos);
+    EXPECT_NE(problem.message.find("redis.port"), std::string::npos) << "suggests the near key";
+    EXPECT_EQ(problem.describe().rfind("test.toml:3:1: redis.prot: unknown key", 0), 0u)
+        << problem.describe();
+}
+
+TEST(ConfigLoader, UnknownSectionIsAnError) {
+    auto outcome = load("\n[reddis]\nport = 1\n");
+    ASSERT_FALSE(outcome.ok());
+    EXPECT_EQ(outcome.problems[0].key, "reddis");
+    EXPECT_EQ(outcome.problems[0].line, 2);
+}
+
+TEST(ConfigLoader, WrongTypeIsAnError) {
+    auto outcome = load("[redis]\nport = \"6379\"\n");
+    ASSERT_FALSE(outcome.ok());
+    EXPECT_EQ(outcome.problems[0].key, "redis.port");
+    EXPECT_EQ(outcome.problems[0].line, 2);
+    EXPECT_NE(outcome.problems[0].message.find("got a string"), std::string::npos);
+}
+
+TEST(ConfigLoader, OutOfRangeIsAnError) {
+    auto outcome = load("[redis]\nport = 70000\n");
+    ASSERT_FALSE(outcome.ok());
+    EXPECT_EQ(outcome.problems[0].key, "redis.port");
+    EXPECT_NE(outcome.problems[0].message.find("out of range 1..65535"), std::string::npos);
+}
+
+TEST(ConfigLoader, InvalidChoiceIsAnError) {
+    auto outcome = load("[log]\nlevel = \"verbose\"\n");
+    ASSERT_FALSE(outcome.ok());
+    EXPECT_EQ(outcome.problems[0].key, "log.level");
+    EXPECT_NE(outcome.problems[0].message.find("one of error warning info debug"), std::string::npos);
+}
+
+TEST(ConfigLoader, ReportsEveryProblemNotJustTheFirst) {
+    auto outcome = load("[redis]\nport = 0\nhost = 5\n[log]\nlevel = 1\nfoo = 2\n");
+    EXPECT_EQ(outcome.problems.size(), 4u) << describeProblems(outcome.problems);
+    EXPECT_EQ(outcome.config, nullptr);
+}
+
+TEST(ConfigLoader, SyntaxErrorHasPosition) {
+    auto outcome = load("[redis]\nport = = 3\n");
+    ASSERT_FALSE(outcome.ok());
+    EXPECT_EQ(outcome.problems[0].line, 2);
+    EXPECT_EQ(outcome.problems[0].file, "test.toml");
+}
+
+TEST(ConfigLoader, HostileBytesAreAProblemNotACrash) {
+    std::string text = "[redis]\nhost = \"a\0b\"\n\xff\xfe=1\n";
+    text.push_back('\0');
+    auto outcome = load(text);
+    EXPECT_FALSE(outcome.ok());
+}
+
+TEST(ConfigLoader, DuplicateKeyIsAnError) {
+    auto outcome = load("[redis]\nport = 1\nport = 2\n");
+    EXPECT_FALSE(outcome.ok());
+}
+
+TEST(ConfigLoader, ListenAddressesAreValidated) {
+    auto outcome = load("[policyd]\nlisten = [\"tcp:1.2.3.4:5\"]\n");
+    ASSERT_FALSE(outcome.ok());
+    EXPECT_EQ(outcome.problems[0].key, "policyd.listen");
+    auto milter = load("[milter]\nsocket = \"inet:99999@127.0.0.1\"\n");
+    ASSERT_FALSE(milter.ok());
+    EXPECT_EQ(milter.problems[0].key, "milter.socket");
+}
+
+TEST(ConfigLoader, CrossSettingChecksNameTheKey) {
+    auto outcome = load("[log]\ndestination = \"file\"\n");
+    ASSERT_FALSE(outcome.ok());
+    EXPECT_EQ(outcome.problems[0].key, "log.file");
+    EXPECT_EQ(outcome.problems[0].line, 2);
+    auto backoff = load("[redis]\nreconnect_min_delay_ms = 900\nreconnect_max_delay_ms = 100\n");
+    ASSERT_FALSE(backoff.ok());
+    EXPECT_EQ(backoff.problems[0].key, "redis.reconnect_min_delay_ms");
+}
+
+TEST(ConfigLoader, MissingFileIsAProblem) {
+    auto outcome = ConfigLoader::loadFile("/nonexistent/mailgate.toml");
+    ASSERT_FALSE(outcome.ok());
+    EXPECT_NE(outcome.problems[0].message.find("cannot read"), std::string::npos);
+}
+
+TEST(ConfigLoader, ReadsRuleFilesRelativeToTheConfig) {
+    TemporaryDirectory directory;
+    directory.write("mailgate.toml", "[rules]\ndirectory = \"myrules\"\n");
+    directory.write("myrules/10-first.toml",
+                    "[[rule]]\nname = \"one\"\ncomment = \"c\"\n[[rule]]\nname = \"two\"\n");
+    directory.write("myrules/20-second.toml", "[[rule]]\nname = \"three\"\n");
+    directory.write("myrules/ignored.txt", "not a rule file");
+    auto outcome = ConfigLoader::loadFile(directory.path() / "mailgate.toml");
+    ASSERT_TRUE(outcome.ok()) << describeProblems(outcome.problems);
+    ASSERT_EQ(outcome.config->rule_files.size(), 2u);
+    EXPECT_EQ(outcome.config->rule_files[0].rules.size(), 2u);
+    EXPECT_EQ(outcome.config->rule_files[0].rules[1].name, "two");
+    EXPECT_EQ(outcome.config->rule_files[0].rules[1].line, 4);
+    EXPECT_EQ(outcome.config->rule_files[1].rules[0].name, "three");
+}
+
+TEST(ConfigLoader, RuleFileProblemsNameTheRuleFile) {
+    TemporaryDirectory directory;
+    directory.write("mailgate.toml", "");
+    directory.write("rules.d/a.toml", "[[rule]]\nname = \"x\"\nitem = \"Subject\"\n");
+    directory.write("rules.d/b.toml", "[[rule]]\nname = \"x\"\n");
+    auto outcome = ConfigLoader::loadFile(directory.path() / "mailgate.toml");
+    ASSERT_EQ(outcome.problems.size(), 2u) << describeProblems(outcome.problems);
+    EXPECT_EQ(outcome.problems[0].file, (directory.path() / "rules.d/a.toml").string());
+    EXPECT_EQ(outcome.problems[0].line, 3);
+    EXPECT_EQ(outcome.problems[0].key, "rule.item");
+    EXPECT_NE(outcome.problems[1].message.find("more than once"), std::string::npos);
+}
+
+TEST(ConfigLoader, ExplicitMissingRulesDirectoryIsAnError) {
+    auto outcome = load("[rules]\ndirectory = \"/nonexistent/rules\"\n");
+    ASSERT_FALSE(outcome.ok());
+    EXPECT_EQ(outcome.problems[0].key, "rules.directory");
+    EXPECT_EQ(outcome.problems[0].line, 2);
+}
+
+TEST(ConfigHolder, InstallsValidSnapshotsAndKeepsTheOldOnProblems) {
+    ConfigHolder holder(load("").config);
+    auto held = holder.current();
+    EXPECT_EQ(held->generation, 1u);
+    auto next = holder.install(load("[redis]\nport = 7000\n"));
+    EXPECT_EQ(next->generation, 2u);
+    EXPECT_EQ(holder.current()->redis.port, 7000);
+    EXPECT_EQ(held->redis.port, 6379) << "a request in flight keeps its snapshot";
+    holder.install(load("[redis]\nport = -1\n"));
+    EXPECT_EQ(holder.current()->redis.port, 7000);
+    EXPECT_EQ(holder.current()->generation, 2u);
+}
+
+TEST(SettingRegistry, EverySettingIsDocumentedAndItsDefaultValid) {
+    for (const auto& spec : settingRegistry()) {
+        EXPECT_FALSE(spec.description.empty()) << spec.key;
+        EXPECT_NE(spec.key.find('.'), std::string::npos) << spec.key;
+        EXPECT_TRUE(spec.read != nullptr && spec.apply != nullptr) << spec.key;
+        if (spec.type == SettingType::Integer) {
+            auto value = std::get<std::int64_t>(spec.default_value);
+            EXPECT_TRUE(value >= spec.minimum && value <= spec.maximum) << spec.key;
+        }
+        if (spec.validate) {
+            EXPECT_FALSE(spec.validate(spec.default_value).has_value()) << spec.key;
+        }
+        EXPECT_EQ(spec.read(defaultConfig()), spec.default_value) << spec.key;
+    }
+}
+
+TEST(SettingRegistry, RestartOnlyChangesAreDetected) {
+    auto before = load("").config;
+    auto after = load("[milter]\nsocket = \"unix:/tmp/other.sock\"\n[log]\nlevel = \"debug\"\n").config;
+    auto keys = restartOnlyChanges(*before, *after);
+    ASSERT_EQ(keys.size(), 1u);
+    EXPECT_EQ(keys[0], "milter.socket");
+}
+
+TEST(ExampleConfig, LoadsAndMentionsEverySetting) {
+    std::filesystem::path example = std::filesystem::path(MAILGATE_SOURCE_DIR) / "config/mailgate.toml";
+    auto outcome = ConfigLoader::loadFile(example);
+    ASSERT_TRUE(outcome.ok()) << describeProblems(outcome.problems);
+    std::ifstream input(example);
+    std::string text((std::istreambuf_iterator<char>(input)), std::istreambuf_iterator<char>());
+    for (const auto& spec : settingRegistry()) {
+        auto section = "[" + spec.section() + "]";
+        EXPECT_NE(text.find(section), std::string::npos) << section;
+        EXPECT_NE(text.find(spec.name() + " = "), std::string::npos)
+            << spec.key << " is not shown in config/mailgate.toml";
+    }
+}

@@ -1,0 +1,29 @@
+// CommandLine: the arguments of one mailgatectl invocation: the command name, the
+// global --config FILE option (default /etc/mailgate/mailgate.toml), and the rest.
+// Each command reads its own options from `arguments`; this only splits.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gateway/config/Config.hpp"
+
+namespace mailgate {
+
+struct CommandLine {
+    std::string command;
+    std::filesystem::path config_path = kDefaultConfigPath;
+    bool config_given = false;
+    std::vector<std::string> arguments;
+};
+
+CommandLine parseCommandLine(int argc, char** argv);
+
+// The commands; each returns the process exit status.
+int runCheckConfig(const CommandLine& line);
+int runShowConfig(const CommandLine& line);
+int runConfigReference(const CommandLine& line);
+int runRedisPing(const CommandLine& line);
+
+}  // namespace mailgate

@@ -1,0 +1,71 @@
+// mailgatectl: the command-line tool for postmasters and scripts. This file only
+// dispatches to the commands; each command lives in its own file.
+#include <iostream>
+#include <string_view>
+
+#include "tools/mailgatectl/CommandLine.hpp"
+
+using namespace mailgate;
+
+namespace {
+
+void printUsage(std::ostream& out) {
+    out << "usage: mailgatectl [--config FILE] COMMAND [ARGUMENTS]\n"
+           "  --config FILE        main config file (default /etc/mailgate/mailgate.toml)\n"
+           "commands:\n"
+           "  check-config [FILE]  validate the config and its rule files; exit 1 on problems\n"
+           "  show-config          print every setting's effective value (secrets hidden)\n"
+           "  config-reference     print the reference of every setting (Markdown)\n"
+           "  redis-ping           connect to the configured Redis and PING it\n"
+           "  version              print the version\n";
+}
+
+}  // namespace
+
+CommandLine mailgate::parseCommandLine(int argc, char** argv) {
+    CommandLine line;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view argument = argv[i];
+        if ((argument == "--config" || argument == "-c") && i + 1 < argc) {
+            line.config_path = argv[++i];
+            line.config_given = true;
+        } else if (argument.substr(0, 9) == "--config=") {
+            line.config_path = std::string(argument.substr(9));
+            line.config_given = true;
+        } else if (line.command.empty()) {
+            line.command = std::string(argument);
+        } else {
+            line.arguments.emplace_back(argument);
+        }
+    }
+    return line;
+}
+
+int main(int argc, char** argv) {
+    CommandLine line = parseCommandLine(argc, argv);
+    if (line.command == "check-config") {
+        return runCheckConfig(line);
+    }
+    if (line.command == "show-config") {
+        return runShowConfig(line);
+    }
+    if (line.command == "config-reference") {
+        return runConfigReference(line);
+    }
+    if (line.command == "redis-ping") {
+        return runRedisPing(line);
+    }
+    if (line.command == "version" || line.command == "--version") {
+        std::cout << "mailgatectl " << MAILGATE_VERSION << "\n";
+        return 0;
+    }
+    if (line.command == "help" || line.command == "--help" || line.command == "-h") {
+        printUsage(std::cout);
+        return 0;
+    }
+    if (!line.command.empty()) {
+        std::cerr << "mailgatectl: unknown command \"" << line.command << "\"\n";
+    }
+    printUsage(std::cerr);
+    return 2;
+}
