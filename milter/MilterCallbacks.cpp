@@ -190,7 +190,9 @@ sfsistat onClose(SMFICTX* context) {
 
 }  // namespace
 
-void installMilterContext(MilterContext* context) { installedContext = context; }
+void installMilterContext(MilterContext* context) {
+    installedContext = context;
+}
 
 smfiDesc milterDescription() {
     smfiDesc description{};

@@ -46,7 +46,7 @@ bool installSignalHandlers() {
     if (pipe2(signalPipe, O_CLOEXEC) != 0) {
         return false;
     }
-    struct sigaction action{};
+    struct sigaction action {};
     action.sa_handler = onSignal;
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;

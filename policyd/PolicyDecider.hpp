@@ -11,12 +11,12 @@
 namespace mailgate {
 
 class PolicyDecider {
-public:
+  public:
     explicit PolicyDecider(Logger& logger) : logger_(logger) {}
 
     PolicyReply decide(const PolicyRequest& request, const Config& config);
 
-private:
+  private:
     Logger& logger_;
 };
 

@@ -16,7 +16,7 @@
 namespace mailgate {
 
 class PolicyRequest {
-public:
+  public:
     void add(std::string name, std::string value) {
         attributes_.emplace_back(std::move(name), std::move(value));
     }
@@ -24,12 +24,14 @@ public:
     // of an empty value).
     std::string_view get(std::string_view name) const;
     bool has(std::string_view name) const;
-    const std::vector<std::pair<std::string, std::string>>& attributes() const { return attributes_; }
+    const std::vector<std::pair<std::string, std::string>>& attributes() const {
+        return attributes_;
+    }
 
     std::string_view protocolState() const { return get("protocol_state"); }
     std::string_view queueId() const { return get("queue_id"); }
 
-private:
+  private:
     std::vector<std::pair<std::string, std::string>> attributes_;
 };
 
@@ -40,7 +42,7 @@ struct PolicyRequestLimits {
 };
 
 class PolicyRequestParser {
-public:
+  public:
     explicit PolicyRequestParser(PolicyRequestLimits limits) : limits_(limits) {}
 
     // Appends bytes read from the client.
@@ -51,7 +53,7 @@ public:
     // Bytes received but not yet part of a complete request.
     std::size_t pendingBytes() const { return buffer_.size() - position_; }
 
-private:
+  private:
     Result<void> acceptLine(std::string_view line);
 
     PolicyRequestLimits limits_;

@@ -96,34 +96,34 @@ bool PolicyServer::atCapacity() const {
 template <class Protocol>
 void PolicyServer::acceptNext(std::shared_ptr<typename Protocol::acceptor> acceptor,
                               std::string label) {
-    acceptor->async_accept(
-        asio::make_strand(io_),
-        [this, acceptor, label](boost::system::error_code error, typename Protocol::socket socket) {
-            if (error == asio::error::operation_aborted || !acceptor->is_open()) {
-                return;
+    acceptor->async_accept(asio::make_strand(io_), [this, acceptor, label](
+                                                       boost::system::error_code error,
+                                                       typename Protocol::socket socket) {
+        if (error == asio::error::operation_aborted || !acceptor->is_open()) {
+            return;
+        }
+        if (!error) {
+            std::string peer = label;
+            if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
+                boost::system::error_code ignored;
+                auto remote = socket.remote_endpoint(ignored);
+                peer = remote.address().to_string() + ":" + std::to_string(remote.port());
             }
-            if (!error) {
-                std::string peer = label;
-                if constexpr (std::is_same_v<Protocol, asio::ip::tcp>) {
-                    boost::system::error_code ignored;
-                    auto remote = socket.remote_endpoint(ignored);
-                    peer = remote.address().to_string() + ":" + std::to_string(remote.port());
-                }
-                if (atCapacity()) {
-                    context_->logger.warning(LogLine("policy_connection_refused")
-                                                 .add("peer", peer)
-                                                 .add("reason", "policyd.max_connections reached"));
-                    boost::system::error_code ignored;
-                    socket.close(ignored);
-                } else {
-                    std::make_shared<PolicySession<Protocol>>(std::move(socket), context_, peer)
-                        ->start();
-                }
+            if (atCapacity()) {
+                context_->logger.warning(LogLine("policy_connection_refused")
+                                             .add("peer", peer)
+                                             .add("reason", "policyd.max_connections reached"));
+                boost::system::error_code ignored;
+                socket.close(ignored);
             } else {
-                context_->logger.warning(LogLine("policy_accept_failed").add("error", error.message()));
+                std::make_shared<PolicySession<Protocol>>(std::move(socket), context_, peer)
+                    ->start();
             }
-            acceptNext<Protocol>(acceptor, label);
-        });
+        } else {
+            context_->logger.warning(LogLine("policy_accept_failed").add("error", error.message()));
+        }
+        acceptNext<Protocol>(acceptor, label);
+    });
 }
 
 void PolicyServer::stop() {

@@ -4,19 +4,19 @@
 // smtpd_policy_service_default_action), and hands each to a PolicySession.
 #pragma once
 
-#include "gateway/util/Asio.hpp"
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "gateway/config/SocketAddress.hpp"
+#include "gateway/util/Asio.hpp"
 #include "gateway/util/Result.hpp"
 #include "policyd/PolicySession.hpp"
 
 namespace mailgate {
 
 class PolicyServer {
-public:
+  public:
     PolicyServer(boost::asio::io_context& io, std::shared_ptr<PolicyServerContext> context);
 
     // Opens every address; unix sockets get `socketMode` permission bits.
@@ -24,7 +24,7 @@ public:
     void stop();
     std::size_t connectionCount() const { return context_->connections.load(); }
 
-private:
+  private:
     Result<void> listenInet(const SocketAddress& address);
     Result<void> listenUnix(const SocketAddress& address, int socketMode);
     template <class Protocol>

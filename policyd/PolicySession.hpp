@@ -7,12 +7,12 @@
 
 #include <array>
 #include <atomic>
-#include "gateway/util/Asio.hpp"
 #include <memory>
 #include <string>
 
 #include "gateway/config/ConfigHolder.hpp"
 #include "gateway/log/Logger.hpp"
+#include "gateway/util/Asio.hpp"
 #include "policyd/PolicyDecider.hpp"
 #include "policyd/PolicyRequest.hpp"
 
@@ -31,7 +31,7 @@ struct PolicyServerContext {
 
 template <class Protocol>
 class PolicySession : public std::enable_shared_from_this<PolicySession<Protocol>> {
-public:
+  public:
     using Socket = typename Protocol::socket;
 
     PolicySession(Socket socket, std::shared_ptr<PolicyServerContext> context, std::string peer)
@@ -50,7 +50,7 @@ public:
         readMore();
     }
 
-private:
+  private:
     static PolicyRequestLimits limitsFrom(const Config& config) {
         PolicyRequestLimits limits;
         limits.max_line_length = static_cast<std::size_t>(config.policyd.max_line_length);
@@ -81,7 +81,8 @@ private:
 
     void onRead(boost::system::error_code error, std::size_t size) {
         if (error) {
-            if (error != boost::asio::error::eof && error != boost::asio::error::operation_aborted) {
+            if (error != boost::asio::error::eof &&
+                error != boost::asio::error::operation_aborted) {
                 context_->logger.debug(LogLine("policy_connection_error")
                                            .add("peer", peer_)
                                            .add("error", error.message()));

@@ -1,13 +1,13 @@
 // mailgate-policyd: the Postfix SMTP access policy daemon (check_policy_service).
 // Wires config, logging, the Redis connection and the PolicyServer to one io_context run
 // by policyd.threads threads, and handles SIGHUP (reload), SIGTERM and SIGINT (stop).
-#include "gateway/util/Asio.hpp"
 #include <iostream>
 #include <thread>
 #include <vector>
 
 #include "gateway/daemon/DaemonStartup.hpp"
 #include "gateway/store/RedisConnection.hpp"
+#include "gateway/util/Asio.hpp"
 #include "policyd/PolicyServer.hpp"
 
 using namespace mailgate;
@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
     PolicyDecider decider(logger);
     auto context = std::make_shared<PolicyServerContext>(config, decider, logger);
     PolicyServer server(io, context);
-    auto listening = server.listen(initial->policyd.listen, static_cast<int>(initial->policyd.socket_mode));
+    auto listening =
+        server.listen(initial->policyd.listen, static_cast<int>(initial->policyd.socket_mode));
     if (!listening) {
         logger.error(LogLine("policyd_start_failed").add("reason", listening.error()));
         std::cerr << "mailgate-policyd: " << listening.error() << "\n";

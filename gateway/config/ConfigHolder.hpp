@@ -13,7 +13,7 @@
 namespace mailgate {
 
 class ConfigHolder {
-public:
+  public:
     explicit ConfigHolder(ConfigSnapshot initial) : current_(std::move(initial)) {}
 
     ConfigSnapshot current() const { return current_.load(std::memory_order_acquire); }
@@ -31,7 +31,7 @@ public:
         return snapshot;
     }
 
-private:
+  private:
     std::atomic<ConfigSnapshot> current_;
 };
 

@@ -91,8 +91,9 @@ Result<SettingValue> convertValue(const toml::node& node, const SettingSpec& spe
             std::int64_t number = node.as_integer()->get();
             if (number < spec.minimum || number > spec.maximum) {
                 return makeError("value " + formatSettingValue(number, spec.octal) +
-                                 " is out of range " + formatSettingValue(spec.minimum, spec.octal) +
-                                 ".." + formatSettingValue(spec.maximum, spec.octal));
+                                 " is out of range " +
+                                 formatSettingValue(spec.minimum, spec.octal) + ".." +
+                                 formatSettingValue(spec.maximum, spec.octal));
             }
             return SettingValue(number);
         }
@@ -147,7 +148,7 @@ Result<SettingValue> convertValue(const toml::node& node, const SettingSpec& spe
 }
 
 class Loading {
-public:
+  public:
     Loading(const std::string& name, const std::filesystem::path& baseDirectory)
         : name_(name), base_(baseDirectory) {}
 
@@ -162,18 +163,18 @@ public:
             return finish(config);
         }
         for (auto&& [sectionKey, sectionNode] : document) {
-            readSection(std::string(sectionKey.str()), positionOf(sectionKey.source()),
-                        sectionNode, config);
+            readSection(std::string(sectionKey.str()), positionOf(sectionKey.source()), sectionNode,
+                        config);
         }
         checkAcrossSettings(config);
         loadRules(config);
         return finish(config);
     }
 
-private:
+  private:
     void report(Position position, std::string key, std::string message) {
-        problems_.push_back({name_, position.line, position.column, std::move(key),
-                             std::move(message)});
+        problems_.push_back(
+            {name_, position.line, position.column, std::move(key), std::move(message)});
     }
 
     void readSection(const std::string& section, Position position, const toml::node& node,
@@ -300,8 +301,8 @@ ConfigLoadOutcome ConfigLoader::loadFile(const std::filesystem::path& path) {
     std::ifstream input(path, std::ios::binary);
     if (!input) {
         ConfigLoadOutcome outcome;
-        outcome.problems.push_back(
-            {path.string(), 0, 0, "", std::string("cannot read the file: ") + std::strerror(errno)});
+        outcome.problems.push_back({path.string(), 0, 0, "",
+                                    std::string("cannot read the file: ") + std::strerror(errno)});
         return outcome;
     }
     std::ostringstream text;

@@ -22,7 +22,7 @@ struct ConfigLoadOutcome {
 };
 
 class ConfigLoader {
-public:
+  public:
     static ConfigLoadOutcome loadFile(const std::filesystem::path& path);
     // For tests and tools: `name` stands for the file in problem positions, and relative
     // paths (rules.directory) resolve against `baseDirectory`.

@@ -11,11 +11,15 @@
 namespace mailgate {
 namespace {
 
-int lineOf(const toml::source_region& region) { return static_cast<int>(region.begin.line); }
-int columnOf(const toml::source_region& region) { return static_cast<int>(region.begin.column); }
+int lineOf(const toml::source_region& region) {
+    return static_cast<int>(region.begin.line);
+}
+int columnOf(const toml::source_region& region) {
+    return static_cast<int>(region.begin.column);
+}
 
 class RuleFileReader {
-public:
+  public:
     RuleFileReader(const std::filesystem::path& path, std::set<std::string>& seenNames,
                    std::vector<ConfigProblem>& problems)
         : path_(path), seenNames_(seenNames), problems_(problems) {}
@@ -53,7 +57,7 @@ public:
         return file;
     }
 
-private:
+  private:
     void report(int line, int column, std::string key, std::string message) {
         problems_.push_back({path_.string(), line, column, std::move(key), std::move(message)});
     }
@@ -100,9 +104,8 @@ std::vector<RuleFile> loadRuleFiles(const std::filesystem::path& directory, bool
     std::error_code error;
     if (!std::filesystem::is_directory(directory, error)) {
         if (required) {
-            problems.push_back({directory.string(), 0, 0, "", "rules directory " +
-                                                                  directory.string() +
-                                                                  " does not exist"});
+            problems.push_back({directory.string(), 0, 0, "",
+                                "rules directory " + directory.string() + " does not exist"});
         }
         return files;
     }

@@ -34,9 +34,8 @@ SettingSpec integerSetting(std::string key, SectionOf<Section> section,
 }
 
 template <class Section>
-SettingSpec stringSetting(std::string key, SectionOf<Section> section,
-                          std::string Section::*field, std::string fallback,
-                          std::string description) {
+SettingSpec stringSetting(std::string key, SectionOf<Section> section, std::string Section::*field,
+                          std::string fallback, std::string description) {
     SettingSpec spec;
     spec.key = std::move(key);
     spec.type = SettingType::String;
@@ -152,17 +151,25 @@ std::vector<SettingSpec> buildRegistry() {
     using C = Config;
     std::vector<SettingSpec> specs;
 
-    specs.push_back(stringSetting("general.hostname", &C::general, &GeneralSettings::hostname, "",
+    specs.push_back(stringSetting(
+        "general.hostname", &C::general, &GeneralSettings::hostname, "",
         "Name of this gateway in headers and logs; empty means the system host name."));
 
-    specs.push_back(choiceSetting("log.destination", &C::log, &LogSettings::destination,
-        {{"syslog", LogDestination::Syslog}, {"stderr", LogDestination::Stderr},
+    specs.push_back(choiceSetting(
+        "log.destination", &C::log, &LogSettings::destination,
+        {{"syslog", LogDestination::Syslog},
+         {"stderr", LogDestination::Stderr},
          {"file", LogDestination::File}},
-        "syslog", "Where log lines go: syslog (facility from log.syslog_facility), stderr, or log.file."));
+        "syslog",
+        "Where log lines go: syslog (facility from log.syslog_facility), stderr, or log.file."));
     specs.push_back(stringSetting("log.file", &C::log, &LogSettings::file, "",
-        "Log file path, used when log.destination = \"file\" (reopened on SIGHUP, for logrotate)."));
-    specs.push_back(choiceSetting("log.level", &C::log, &LogSettings::level,
-        {{"error", LogLevel::Error}, {"warning", LogLevel::Warning}, {"info", LogLevel::Info},
+                                  "Log file path, used when log.destination = \"file\" (reopened "
+                                  "on SIGHUP, for logrotate)."));
+    specs.push_back(choiceSetting(
+        "log.level", &C::log, &LogSettings::level,
+        {{"error", LogLevel::Error},
+         {"warning", LogLevel::Warning},
+         {"info", LogLevel::Info},
          {"debug", LogLevel::Debug}},
         "info", "Least severe level written. Every mail decision is logged at info."));
     {
@@ -170,83 +177,100 @@ std::vector<SettingSpec> buildRegistry() {
         facility.key = "log.syslog_facility";
         facility.type = SettingType::Choice;
         facility.default_value = std::string("mail");
-        facility.choices = {"mail", "daemon", "local0", "local1", "local2", "local3",
-                            "local4", "local5", "local6", "local7"};
+        facility.choices = {"mail",   "daemon", "local0", "local1", "local2",
+                            "local3", "local4", "local5", "local6", "local7"};
         facility.description = "Syslog facility when log.destination = \"syslog\".";
-        facility.restart_required = true;
         facility.apply = [](Config& config, const SettingValue& value) {
             config.log.syslog_facility = std::get<std::string>(value);
         };
-        facility.read = [](const Config& config) { return SettingValue(config.log.syslog_facility); };
+        facility.read = [](const Config& config) {
+            return SettingValue(config.log.syslog_facility);
+        };
         specs.push_back(std::move(facility));
     }
 
-    specs.push_back(stringSetting("redis.host", &C::redis, &RedisSettings::host, "127.0.0.1",
-        "Redis server address (ignored when redis.socket is set)."));
-    specs.push_back(integerSetting("redis.port", &C::redis, &RedisSettings::port, 6379, 1, 65535,
-        "Redis server TCP port."));
-    specs.push_back(stringSetting("redis.socket", &C::redis, &RedisSettings::socket, "",
-        "Path of the Redis unix socket; when set, it is used instead of host and port."));
-    specs.push_back(stringSetting("redis.username", &C::redis, &RedisSettings::username, "",
-        "Redis ACL user name (Redis 6+); empty means the default user."));
-    specs.push_back(secret(stringSetting("redis.password", &C::redis, &RedisSettings::password, "",
-        "Redis password (AUTH); empty means none. Never logged.")));
-    specs.push_back(integerSetting("redis.database", &C::redis, &RedisSettings::database, 0, 0, 1023,
-        "Redis logical database number (SELECT); keep 0 for Redis Cluster."));
-    specs.push_back(validated(stringSetting("redis.key_prefix", &C::redis, &RedisSettings::key_prefix,
-        "mailgate:", "Prefix of every key mailgate writes, so several gateways or tools can share one Redis."),
-        checkKeyPrefix));
-    specs.push_back(integerSetting("redis.connect_timeout_ms", &C::redis,
-        &RedisSettings::connect_timeout_ms, 500, 10, 60000,
-        "How long a connection attempt to Redis may take."));
-    specs.push_back(integerSetting("redis.command_timeout_ms", &C::redis,
-        &RedisSettings::command_timeout_ms, 250, 10, 60000,
-        "How long one Redis command may take before it counts as a failure."));
-    specs.push_back(integerSetting("redis.reconnect_min_delay_ms", &C::redis,
-        &RedisSettings::reconnect_min_delay_ms, 100, 1, 600000,
-        "First wait before reconnecting after Redis failed; doubles on each failure."));
-    specs.push_back(integerSetting("redis.reconnect_max_delay_ms", &C::redis,
-        &RedisSettings::reconnect_max_delay_ms, 5000, 1, 600000,
-        "Longest wait between reconnection attempts."));
+    specs.push_back(
+        restartRequired(stringSetting("redis.host", &C::redis, &RedisSettings::host, "127.0.0.1",
+                                      "Redis server address (ignored when redis.socket is set).")));
+    specs.push_back(restartRequired(integerSetting("redis.port", &C::redis, &RedisSettings::port,
+                                                   6379, 1, 65535, "Redis server TCP port.")));
+    specs.push_back(restartRequired(stringSetting(
+        "redis.socket", &C::redis, &RedisSettings::socket, "",
+        "Path of the Redis unix socket; when set, it is used instead of host and port.")));
+    specs.push_back(restartRequired(
+        stringSetting("redis.username", &C::redis, &RedisSettings::username, "",
+                      "Redis ACL user name (Redis 6+); empty means the default user.")));
+    specs.push_back(restartRequired(
+        secret(stringSetting("redis.password", &C::redis, &RedisSettings::password, "",
+                             "Redis password (AUTH); empty means none. Never logged."))));
+    specs.push_back(restartRequired(
+        integerSetting("redis.database", &C::redis, &RedisSettings::database, 0, 0, 1023,
+                       "Redis logical database number (SELECT); keep 0 for Redis Cluster.")));
+    specs.push_back(restartRequired(validated(
+        stringSetting("redis.key_prefix", &C::redis, &RedisSettings::key_prefix, "mailgate:",
+                      "Prefix of every key mailgate writes, so several gateways or tools can share "
+                      "one Redis."),
+        checkKeyPrefix)));
+    specs.push_back(restartRequired(
+        integerSetting("redis.connect_timeout_ms", &C::redis, &RedisSettings::connect_timeout_ms,
+                       500, 10, 60000, "How long a connection attempt to Redis may take.")));
+    specs.push_back(restartRequired(integerSetting(
+        "redis.command_timeout_ms", &C::redis, &RedisSettings::command_timeout_ms, 250, 10, 60000,
+        "How long one Redis command may take before it counts as a failure.")));
+    specs.push_back(restartRequired(integerSetting(
+        "redis.reconnect_min_delay_ms", &C::redis, &RedisSettings::reconnect_min_delay_ms, 100, 1,
+        600000, "First wait before reconnecting after Redis failed; doubles on each failure.")));
+    specs.push_back(restartRequired(integerSetting(
+        "redis.reconnect_max_delay_ms", &C::redis, &RedisSettings::reconnect_max_delay_ms, 5000, 1,
+        600000, "Longest wait between reconnection attempts.")));
 
-    specs.push_back(restartRequired(validated(stringListSetting("policyd.listen", &C::policyd,
-        &PolicydSettings::listen, {"inet:127.0.0.1:10040"},
-        "Addresses the policy daemon listens on, in Postfix notation: inet:HOST:PORT or unix:/path."),
-        checkPostfixAddress)));
-    specs.push_back(restartRequired(octal(integerSetting("policyd.socket_mode", &C::policyd,
-        &PolicydSettings::socket_mode, 0660, 0, 0777,
+    specs.push_back(restartRequired(
+        validated(stringListSetting("policyd.listen", &C::policyd, &PolicydSettings::listen,
+                                    {"inet:127.0.0.1:10040"},
+                                    "Addresses the policy daemon listens on, in Postfix notation: "
+                                    "inet:HOST:PORT or unix:/path."),
+                  checkPostfixAddress)));
+    specs.push_back(restartRequired(octal(integerSetting(
+        "policyd.socket_mode", &C::policyd, &PolicydSettings::socket_mode, 0660, 0, 0777,
         "Permission bits of policy unix sockets (write them in octal: 0o660)."))));
-    specs.push_back(restartRequired(integerSetting("policyd.threads", &C::policyd,
-        &PolicydSettings::threads, 2, 1, 64, "Worker threads of the policy daemon.")));
+    specs.push_back(
+        restartRequired(integerSetting("policyd.threads", &C::policyd, &PolicydSettings::threads, 2,
+                                       1, 64, "Worker threads of the policy daemon.")));
     specs.push_back(integerSetting("policyd.max_connections", &C::policyd,
-        &PolicydSettings::max_connections, 512, 1, 100000,
-        "Most client connections at once; Postfix needs one per smtpd process. Further ones are closed."));
+                                   &PolicydSettings::max_connections, 512, 1, 100000,
+                                   "Most client connections at once; Postfix needs one per smtpd "
+                                   "process. Further ones are closed."));
     specs.push_back(integerSetting("policyd.idle_timeout_s", &C::policyd,
-        &PolicydSettings::idle_timeout_s, 330, 1, 86400,
-        "A connection with no request for this long is closed (above Postfix's smtpd_policy_service_max_idle, 300 s)."));
-    specs.push_back(integerSetting("policyd.max_line_length", &C::policyd,
-        &PolicydSettings::max_line_length, 4096, 64, 1048576,
-        "Longest attribute line accepted; a longer one closes the connection."));
+                                   &PolicydSettings::idle_timeout_s, 330, 1, 86400,
+                                   "A connection with no request for this long is closed (above "
+                                   "Postfix's smtpd_policy_service_max_idle, 300 s)."));
+    specs.push_back(integerSetting(
+        "policyd.max_line_length", &C::policyd, &PolicydSettings::max_line_length, 4096, 64,
+        1048576, "Longest attribute line accepted; a longer one closes the connection."));
     specs.push_back(integerSetting("policyd.max_attributes", &C::policyd,
-        &PolicydSettings::max_attributes, 128, 8, 10000,
-        "Most attributes in one request."));
+                                   &PolicydSettings::max_attributes, 128, 8, 10000,
+                                   "Most attributes in one request."));
     specs.push_back(integerSetting("policyd.max_request_bytes", &C::policyd,
-        &PolicydSettings::max_request_bytes, 65536, 256, 16777216,
-        "Largest request accepted, in bytes."));
-    specs.push_back(restartRequired(validated(stringSetting("milter.socket", &C::milter,
-        &MilterSettings::socket, "unix:/run/mailgate/milter.sock",
-        "Milter socket in libmilter notation: unix:/path, inet:PORT@HOST or inet6:PORT@HOST."),
+                                   &PolicydSettings::max_request_bytes, 65536, 256, 16777216,
+                                   "Largest request accepted, in bytes."));
+    specs.push_back(restartRequired(validated(
+        stringSetting(
+            "milter.socket", &C::milter, &MilterSettings::socket, "unix:/run/mailgate/milter.sock",
+            "Milter socket in libmilter notation: unix:/path, inet:PORT@HOST or inet6:PORT@HOST."),
         checkMilterAddress)));
-    specs.push_back(restartRequired(octal(integerSetting("milter.socket_mode", &C::milter,
-        &MilterSettings::socket_mode, 0660, 0, 0777,
-        "Permission bits of the milter unix socket (octal: 0o660); Postfix's smtpd must be able to connect."))));
-    specs.push_back(restartRequired(integerSetting("milter.backlog", &C::milter,
-        &MilterSettings::backlog, 128, 1, 65535, "Listen backlog of the milter socket.")));
-    specs.push_back(restartRequired(integerSetting("milter.mta_timeout_s", &C::milter,
-        &MilterSettings::mta_timeout_s, 7210, 1, 86400,
+    specs.push_back(restartRequired(octal(integerSetting(
+        "milter.socket_mode", &C::milter, &MilterSettings::socket_mode, 0660, 0, 0777,
+        "Permission bits of the milter unix socket (octal: 0o660); Postfix's smtpd must be able to "
+        "connect."))));
+    specs.push_back(
+        restartRequired(integerSetting("milter.backlog", &C::milter, &MilterSettings::backlog, 128,
+                                       1, 65535, "Listen backlog of the milter socket.")));
+    specs.push_back(restartRequired(integerSetting(
+        "milter.mta_timeout_s", &C::milter, &MilterSettings::mta_timeout_s, 7210, 1, 86400,
         "How long the milter waits for the MTA on a connection (libmilter smfi_settimeout).")));
 
-    specs.push_back(stringSetting("rules.directory", &C::rules, &RulesSettings::directory, "rules.d",
+    specs.push_back(stringSetting(
+        "rules.directory", &C::rules, &RulesSettings::directory, "rules.d",
         "Directory of rule files (*.toml), relative to this config file's directory."));
     return specs;
 }

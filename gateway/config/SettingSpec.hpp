@@ -18,21 +18,22 @@ namespace mailgate {
 
 enum class SettingType { Boolean, Integer, Number, String, StringList, Choice };
 
-using SettingValue = std::variant<bool, std::int64_t, double, std::string, std::vector<std::string>>;
+using SettingValue =
+    std::variant<bool, std::int64_t, double, std::string, std::vector<std::string>>;
 
 struct SettingSpec {
     std::string key;  // dotted: "section.name"
     SettingType type = SettingType::String;
     SettingValue default_value;
-    std::int64_t minimum = 0;  // Integer only
-    std::int64_t maximum = 0;  // Integer only
-    double number_minimum = 0;  // Number only
-    double number_maximum = 0;  // Number only
+    std::int64_t minimum = 0;          // Integer only
+    std::int64_t maximum = 0;          // Integer only
+    double number_minimum = 0;         // Number only
+    double number_maximum = 0;         // Number only
     std::vector<std::string> choices;  // Choice only
     std::string description;
-    bool secret = false;             // never printed or logged
-    bool restart_required = false;   // a reload logs that the change waits for a restart
-    bool octal = false;              // an Integer shown in octal (permission bits)
+    bool secret = false;            // never printed or logged
+    bool restart_required = false;  // a reload logs that the change waits for a restart
+    bool octal = false;             // an Integer shown in octal (permission bits)
     // Checks a String / StringList value beyond its type; returns a message when invalid.
     std::function<std::optional<std::string>(const SettingValue&)> validate;
     // Stores a validated value into a snapshot.

@@ -96,8 +96,9 @@ Result<SocketAddress> parseMilterSocketAddress(std::string_view text) {
     } else if (startsWith(text, "inet6:")) {
         rest = text.substr(6);
     } else {
-        return makeError("milter socket must be unix:/path, inet:PORT@HOST or inet6:PORT@HOST, got \"" +
-                         std::string(text) + "\"");
+        return makeError(
+            "milter socket must be unix:/path, inet:PORT@HOST or inet6:PORT@HOST, got \"" +
+            std::string(text) + "\"");
     }
     auto at = rest.find('@');
     if (at == std::string_view::npos) {

@@ -11,22 +11,26 @@
 namespace mailgate {
 
 class LogLine {
-public:
+  public:
     explicit LogLine(std::string_view event) { add("event", event); }
 
     LogLine& add(std::string_view key, std::string_view value);
-    LogLine& add(std::string_view key, const char* value) { return add(key, std::string_view(value)); }
+    LogLine& add(std::string_view key, const char* value) {
+        return add(key, std::string_view(value));
+    }
     LogLine& add(std::string_view key, const std::string& value) {
         return add(key, std::string_view(value));
     }
     LogLine& add(std::string_view key, std::int64_t value);
     LogLine& add(std::string_view key, std::uint64_t value);
-    LogLine& add(std::string_view key, int value) { return add(key, static_cast<std::int64_t>(value)); }
+    LogLine& add(std::string_view key, int value) {
+        return add(key, static_cast<std::int64_t>(value));
+    }
     LogLine& add(std::string_view key, bool value) { return add(key, value ? "yes" : "no"); }
 
     const std::string& text() const { return text_; }
 
-private:
+  private:
     std::string text_;
 };
 

@@ -41,7 +41,8 @@ int syslogPriority(LogLevel level) {
 std::string timestamp() {
     auto now = std::chrono::system_clock::now();
     auto seconds = std::chrono::system_clock::to_time_t(now);
-    auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+    auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
     std::tm parts{};
     gmtime_r(&seconds, &parts);
     char text[96];
@@ -69,7 +70,9 @@ const char* logLevelName(LogLevel level) {
 
 Logger::Logger(std::string program) : program_(std::move(program)) {}
 
-Logger::~Logger() { closeDestination(); }
+Logger::~Logger() {
+    closeDestination();
+}
 
 void Logger::closeDestination() {
     if (file_ != nullptr) {
@@ -89,7 +92,8 @@ void Logger::configure(const LogSettings& settings) {
         closeDestination();
         destination_ = settings.destination;
         if (destination_ == LogDestination::Syslog) {
-            openlog(program_.c_str(), LOG_PID | LOG_NDELAY, syslogFacility(settings.syslog_facility));
+            openlog(program_.c_str(), LOG_PID | LOG_NDELAY,
+                    syslogFacility(settings.syslog_facility));
             syslogOpen_ = true;
         } else if (destination_ == LogDestination::File) {
             file_ = std::fopen(settings.file.c_str(), "a");
@@ -101,7 +105,9 @@ void Logger::configure(const LogSettings& settings) {
         level_.store(static_cast<int>(settings.level), std::memory_order_relaxed);
     }
     if (!failure.empty()) {
-        error(LogLine("log_file_unusable").add("file", settings.file).add("error", failure)
+        error(LogLine("log_file_unusable")
+                  .add("file", settings.file)
+                  .add("error", failure)
                   .add("fallback", "stderr"));
     }
 }

@@ -15,7 +15,7 @@
 namespace mailgate {
 
 class Logger {
-public:
+  public:
     // Starts on stderr at level info, until configure() is called.
     explicit Logger(std::string program);
     ~Logger();
@@ -33,7 +33,7 @@ public:
     void info(const LogLine& line) { write(LogLevel::Info, line); }
     void debug(const LogLine& line) { write(LogLevel::Debug, line); }
 
-private:
+  private:
     void closeDestination();
 
     std::string program_;

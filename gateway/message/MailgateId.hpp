@@ -12,13 +12,13 @@
 namespace mailgate {
 
 class MailgateIdGenerator {
-public:
+  public:
     MailgateIdGenerator();
     std::string next();
     // For tests: the ID that `millisecondsSinceEpoch` and `randomBits` make.
     static std::string format(std::uint64_t millisecondsSinceEpoch, std::uint64_t randomBits);
 
-private:
+  private:
     std::mutex mutex_;
     std::mt19937_64 random_;
 };

@@ -119,8 +119,8 @@ void RedisConnection::failLocked(const std::string& reason) {
 Result<void> RedisConnection::connectLocked() {
     auto timeout = toTimeval(settings_.connect_timeout_ms);
     context_ = settings_.socket.empty()
-                   ? redisConnectWithTimeout(settings_.host.c_str(), static_cast<int>(settings_.port),
-                                             timeout)
+                   ? redisConnectWithTimeout(settings_.host.c_str(),
+                                             static_cast<int>(settings_.port), timeout)
                    : redisConnectUnixWithTimeout(settings_.socket.c_str(), timeout);
     if (context_ == nullptr) {
         return makeError("cannot allocate a redis context");
@@ -183,9 +183,10 @@ Result<RedisReply> RedisConnection::sendLocked(const std::vector<std::string>& a
     auto* raw = static_cast<redisReply*>(redisCommandArgv(
         context_, static_cast<int>(arguments.size()), pointers.data(), lengths.data()));
     if (raw == nullptr) {
-        std::string reason = context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)
-                                 ? std::string("command timed out")
-                                 : std::string("connection lost: ") + context_->errstr;
+        std::string reason =
+            context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)
+                ? std::string("command timed out")
+                : std::string("connection lost: ") + context_->errstr;
         return makeError(reason);
     }
     RedisReply reply = copyReply(*raw);

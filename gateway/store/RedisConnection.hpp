@@ -23,7 +23,7 @@ struct redisContext;
 namespace mailgate {
 
 class RedisConnection {
-public:
+  public:
     using Clock = std::chrono::steady_clock;
 
     RedisConnection(RedisSettings settings, Logger& logger);
@@ -34,7 +34,9 @@ public:
     // Sends one command. Connects first if needed and allowed by the backoff.
     Result<RedisReply> command(const std::vector<std::string>& arguments);
     // The key with the configured prefix: key("greylist:x") == "mailgate:greylist:x".
-    std::string key(std::string_view name) const { return settings_.key_prefix + std::string(name); }
+    std::string key(std::string_view name) const {
+        return settings_.key_prefix + std::string(name);
+    }
 
     // Tries to connect now unless the backoff forbids it; true when connected.
     bool connect();
@@ -44,7 +46,7 @@ public:
     // Where this connection points, for logs: never includes the password.
     std::string describeServer() const;
 
-private:
+  private:
     Result<void> connectLocked();
     Result<void> handshakeLocked();
     Result<RedisReply> sendLocked(const std::vector<std::string>& arguments);

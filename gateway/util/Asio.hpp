@@ -3,6 +3,5 @@
 // Asio through this header instead of <boost/asio.hpp>.
 #pragma once
 
-#include <utility>
-
 #include <boost/asio.hpp>
+#include <utility>

@@ -36,7 +36,8 @@ Logger& quietLogger() {
 }
 
 // Retries a command until it succeeds, for at most about ten seconds.
-Result<RedisReply> commandEventually(RedisConnection& redis, const std::vector<std::string>& command) {
+Result<RedisReply> commandEventually(RedisConnection& redis,
+                                     const std::vector<std::string>& command) {
     Result<RedisReply> reply = makeError("not tried");
     for (int attempt = 0; attempt < 200; ++attempt) {
         reply = redis.command(command);

@@ -45,7 +45,7 @@ inline bool portAccepts(int port) {
 }
 
 class RedisServerProcess {
-public:
+  public:
     explicit RedisServerProcess(std::vector<std::string> extraArguments = {})
         : port_(freeLoopbackPort()), extra_(std::move(extraArguments)) {
         char pattern[] = "/tmp/mailgate-redis-XXXXXX";
@@ -63,10 +63,21 @@ public:
     const std::filesystem::path& directory() const { return directory_; }
 
     void start(const std::vector<std::string>& moreArguments = {}) {
-        std::vector<std::string> arguments = {
-            "redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-            "--unixsocket", socketPath(), "--save", "", "--appendonly", "no",
-            "--dir", directory_.string(), "--logfile", (directory_ / "redis.log").string()};
+        std::vector<std::string> arguments = {"redis-server",
+                                              "--port",
+                                              std::to_string(port_),
+                                              "--bind",
+                                              "127.0.0.1",
+                                              "--unixsocket",
+                                              socketPath(),
+                                              "--save",
+                                              "",
+                                              "--appendonly",
+                                              "no",
+                                              "--dir",
+                                              directory_.string(),
+                                              "--logfile",
+                                              (directory_ / "redis.log").string()};
         arguments.insert(arguments.end(), extra_.begin(), extra_.end());
         arguments.insert(arguments.end(), moreArguments.begin(), moreArguments.end());
         pid_ = fork();
@@ -96,7 +107,7 @@ public:
         }
     }
 
-private:
+  private:
     int port_;
     std::vector<std::string> extra_;
     std::filesystem::path directory_;

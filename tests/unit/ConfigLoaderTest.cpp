@@ -13,12 +13,13 @@ using namespace mailgate;
 
 namespace {
 
-ConfigLoadOutcome load(const std::string& text, const std::filesystem::path& base = "/nonexistent") {
+ConfigLoadOutcome load(const std::string& text,
+                       const std::filesystem::path& base = "/nonexistent") {
     return ConfigLoader::loadText(text, "test.toml", base);
 }
 
 class TemporaryDirectory {
-public:
+  public:
     TemporaryDirectory() {
         char pattern[] = "/tmp/mailgate-unit-XXXXXX";
         path_ = mkdtemp(pattern);
@@ -30,7 +31,7 @@ public:
         std::ofstream(path_ / name) << text;
     }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -113,7 +114,8 @@ TEST(ConfigLoader, InvalidChoiceIsAnError) {
     auto outcome = load("[log]\nlevel = \"verbose\"\n");
     ASSERT_FALSE(outcome.ok());
     EXPECT_EQ(outcome.problems[0].key, "log.level");
-    EXPECT_NE(outcome.problems[0].message.find("one of error warning info debug"), std::string::npos);
+    EXPECT_NE(outcome.problems[0].message.find("one of error warning info debug"),
+              std::string::npos);
 }
 
 TEST(ConfigLoader, ReportsEveryProblemNotJustTheFirst) {
@@ -233,14 +235,16 @@ TEST(SettingRegistry, EverySettingIsDocumentedAndItsDefaultValid) {
 
 TEST(SettingRegistry, RestartOnlyChangesAreDetected) {
     auto before = load("").config;
-    auto after = load("[milter]\nsocket = \"unix:/tmp/other.sock\"\n[log]\nlevel = \"debug\"\n").config;
+    auto after =
+        load("[milter]\nsocket = \"unix:/tmp/other.sock\"\n[log]\nlevel = \"debug\"\n").config;
     auto keys = restartOnlyChanges(*before, *after);
     ASSERT_EQ(keys.size(), 1u);
     EXPECT_EQ(keys[0], "milter.socket");
 }
 
 TEST(ExampleConfig, LoadsAndMentionsEverySetting) {
-    std::filesystem::path example = std::filesystem::path(MAILGATE_SOURCE_DIR) / "config/mailgate.toml";
+    std::filesystem::path example =
+        std::filesystem::path(MAILGATE_SOURCE_DIR) / "config/mailgate.toml";
     auto outcome = ConfigLoader::loadFile(example);
     ASSERT_TRUE(outcome.ok()) << describeProblems(outcome.problems);
     std::ifstream input(example);

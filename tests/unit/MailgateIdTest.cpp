@@ -10,7 +10,8 @@ using namespace mailgate;
 TEST(MailgateId, FormatIsTimeThenRandomInBase32) {
     EXPECT_EQ(MailgateIdGenerator::format(0, 0), "000000000000000000");
     EXPECT_EQ(MailgateIdGenerator::format(31, 1), "000000000Z00000001");
-    EXPECT_LT(MailgateIdGenerator::format(1000, 0xffffffffff), MailgateIdGenerator::format(1001, 0));
+    EXPECT_LT(MailgateIdGenerator::format(1000, 0xffffffffff),
+              MailgateIdGenerator::format(1001, 0));
 }
 
 TEST(MailgateId, GeneratedIdsAreDistinctAndWellFormed) {

@@ -2,8 +2,8 @@
 // split, malformed and oversize input.
 #include <gtest/gtest.h>
 
-#include "policyd/PolicyRequest.hpp"
 #include "policyd/PolicyReply.hpp"
+#include "policyd/PolicyRequest.hpp"
 
 using namespace mailgate;
 

@@ -30,9 +30,9 @@ TEST(SocketAddress, MilterNotation) {
 }
 
 TEST(SocketAddress, RejectsMalformedAddresses) {
-    for (const char* text : {"", "inet:", "inet:host", "inet:host:", "inet:host:0", "inet:host:65536",
-                             "inet:host:12x", "inet::25", "unix:", "unix:relative.sock",
-                             "tcp:1.2.3.4:5", "inet:[::1:25"}) {
+    for (const char* text :
+         {"", "inet:", "inet:host", "inet:host:", "inet:host:0", "inet:host:65536", "inet:host:12x",
+          "inet::25", "unix:", "unix:relative.sock", "tcp:1.2.3.4:5", "inet:[::1:25"}) {
         EXPECT_FALSE(parsePostfixSocketAddress(text).ok()) << text;
     }
     for (const char* text : {"inet:127.0.0.1:25", "inet:@127.0.0.1", "inet:25@", "inet6:x@::1",
