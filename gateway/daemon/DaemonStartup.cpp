@@ -60,14 +60,16 @@ bool reloadConfig(ConfigHolder& holder, const std::filesystem::path& path, Logge
     }
     auto before = holder.current();
     auto after = holder.install(outcome);
-    logger.configure(after->log);
     for (const auto& key : restartOnlyChanges(*before, *after)) {
         logger.warning(LogLine("config_change_needs_restart").add("key", key));
     }
+    // Written with the old log settings, so the old log tells where the new one goes.
     logger.info(LogLine("config_reloaded")
                     .add("file", path.string())
                     .add("generation", after->generation)
-                    .add("rule_files", static_cast<std::int64_t>(after->rule_files.size())));
+                    .add("rule_files", static_cast<std::int64_t>(after->rule_files.size()))
+                    .add("log_level", logLevelName(after->log.level)));
+    logger.configure(after->log);
     return true;
 }
 
