@@ -120,7 +120,13 @@ void PolicyServer::acceptNext(std::shared_ptr<typename Protocol::acceptor> accep
                     ->start();
             }
         } else {
+            // Out of descriptors, for example: pause instead of spinning on accept.
             context_->logger.warning(LogLine("policy_accept_failed").add("error", error.message()));
+            auto pause = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
+            pause->async_wait([this, pause, acceptor, label](boost::system::error_code) {
+                acceptNext<Protocol>(acceptor, label);
+            });
+            return;
         }
         acceptNext<Protocol>(acceptor, label);
     });
