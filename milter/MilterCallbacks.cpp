@@ -162,7 +162,7 @@ sfsistat onEndOfMessage(SMFICTX* context) {
                 .add("mailgate_id", session.mailgate_id)
                 .add("client_address", session.client_address)
                 .add("client_name", session.client_name)
-                .add("helo", session.helo)
+                .add("helo_name", session.helo)
                 .add("sender", session.sender)
                 .add("recipients", static_cast<std::int64_t>(session.recipients.size()))
                 .add("headers", session.header_count)

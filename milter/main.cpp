@@ -18,6 +18,7 @@
 #include "gateway/config/SocketAddress.hpp"
 #include "gateway/daemon/DaemonStartup.hpp"
 #include "gateway/store/RedisConnection.hpp"
+#include "gateway/store/RedisHealthMonitor.hpp"
 #include "milter/MilterCallbacks.hpp"
 
 using namespace mailgate;
@@ -108,6 +109,8 @@ int main(int argc, char** argv) {
     if (redis.connect()) {
         logger.info(LogLine("redis_connected").add("server", redis.describeServer()));
     }
+    RedisHealthMonitor redisHealth(redis,
+                                   std::chrono::seconds(initial->redis.health_check_interval_s));
 
     MilterContext context{config, logger, {}};
     installMilterContext(&context);

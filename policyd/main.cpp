@@ -7,6 +7,7 @@
 
 #include "gateway/daemon/DaemonStartup.hpp"
 #include "gateway/store/RedisConnection.hpp"
+#include "gateway/store/RedisHealthMonitor.hpp"
 #include "gateway/util/Asio.hpp"
 #include "policyd/PolicyServer.hpp"
 
@@ -52,6 +53,8 @@ int main(int argc, char** argv) {
     if (redis.connect()) {
         logger.info(LogLine("redis_connected").add("server", redis.describeServer()));
     }
+    RedisHealthMonitor redisHealth(redis,
+                                   std::chrono::seconds(initial->redis.health_check_interval_s));
 
     boost::asio::io_context io;
     PolicyDecider decider(logger);

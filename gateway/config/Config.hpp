@@ -36,6 +36,7 @@ struct RedisSettings {
     std::int64_t command_timeout_ms = 0;
     std::int64_t reconnect_min_delay_ms = 0;
     std::int64_t reconnect_max_delay_ms = 0;
+    std::int64_t health_check_interval_s = 0;
 };
 
 struct PolicydSettings {
@@ -60,12 +61,7 @@ struct RulesSettings {
     std::string directory;
 };
 
-struct GeneralSettings {
-    std::string hostname;
-};
-
 struct Config {
-    GeneralSettings general;
     LogSettings log;
     RedisSettings redis;
     PolicydSettings policyd;

@@ -151,10 +151,6 @@ std::vector<SettingSpec> buildRegistry() {
     using C = Config;
     std::vector<SettingSpec> specs;
 
-    specs.push_back(stringSetting(
-        "general.hostname", &C::general, &GeneralSettings::hostname, "",
-        "Name of this gateway in headers and logs; empty means the system host name."));
-
     specs.push_back(choiceSetting(
         "log.destination", &C::log, &LogSettings::destination,
         {{"syslog", LogDestination::Syslog},
@@ -223,6 +219,11 @@ std::vector<SettingSpec> buildRegistry() {
     specs.push_back(restartRequired(integerSetting(
         "redis.reconnect_max_delay_ms", &C::redis, &RedisSettings::reconnect_max_delay_ms, 5000, 1,
         600000, "Longest wait between reconnection attempts.")));
+    specs.push_back(
+        restartRequired(integerSetting("redis.health_check_interval_s", &C::redis,
+                                       &RedisSettings::health_check_interval_s, 10, 1, 3600,
+                                       "How often the daemons PING Redis, so an outage and its end "
+                                       "are logged when they happen.")));
 
     specs.push_back(restartRequired(
         validated(stringListSetting("policyd.listen", &C::policyd, &PolicydSettings::listen,

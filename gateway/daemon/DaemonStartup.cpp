@@ -49,6 +49,9 @@ ConfigSnapshot loadStartupConfig(const std::filesystem::path& path) {
 bool reloadConfig(ConfigHolder& holder, const std::filesystem::path& path, Logger& logger) {
     auto outcome = ConfigLoader::loadFile(path);
     if (!outcome.ok()) {
+        // Reopen the log with the settings in force, so logrotate works even while the
+        // file on disk is broken.
+        logger.configure(holder.current()->log);
         for (const auto& problem : outcome.problems) {
             logger.error(LogLine("config_problem").add("problem", problem.describe()));
         }

@@ -124,6 +124,7 @@ def policy_daemon(request, server_directory, redis_server):
         yield daemon
     finally:
         daemon.stop()
+        _fail_on_sanitizer_reports([daemon])
 
 
 @pytest.fixture
@@ -136,6 +137,7 @@ def milter_daemon(request, server_directory, redis_server):
         yield daemon
     finally:
         daemon.stop()
+        _fail_on_sanitizer_reports([daemon])
 
 
 @pytest.fixture
@@ -154,12 +156,22 @@ def gateway_factory(request, server_directory):
 
     yield create
     _stop_every(gateways)
+    _fail_on_sanitizer_reports(
+        [daemon for gateway in gateways for daemon in gateway.daemons()])
 
 
 @pytest.fixture
 def gateway(gateway_factory):
     """The whole gateway: Redis, sink, mailgate-policyd, mailgate-milter, Postfix."""
     return gateway_factory()
+
+
+def _fail_on_sanitizer_reports(daemons):
+    """A sanitizer report in a daemon's log (written at exit, for leaks) fails the test."""
+    reports = [f"{daemon.log_path}: {line}" for daemon in daemons
+               for line in daemon.sanitizer_reports()]
+    if reports:
+        pytest.fail("sanitizer reports in daemon logs:\n" + "\n".join(reports[:20]))
 
 
 def _stop_every(services):

@@ -124,3 +124,23 @@ def test_daemons_start_and_mail_flows_while_redis_is_down(gateway):
     [received] = gateway.sink.wait_for_messages(1)
     assert received.message["X-Mailgate-Id"]
     assert gateway.policy_daemon.is_running() and gateway.milter_daemon.is_running()
+
+
+def test_a_redis_outage_and_its_end_are_logged_while_mail_keeps_flowing(gateway_factory):
+    gateway = gateway_factory(extra_config={"redis": {"health_check_interval_s": 1}})
+    daemons = (gateway.policy_daemon, gateway.milter_daemon)
+    position = {daemon: daemon.log_position() for daemon in daemons}
+    gateway.redis.stop()
+    for daemon in daemons:
+        daemon.wait_for_log(r"level=warning event=redis_unavailable ", since=position[daemon])
+    during = send_with_swaks(gateway.smtp_port, "alice@sender.test", "bob@example.test")
+    assert during.returncode == 0, transcript(during)
+
+    gateway.redis.start()
+    for daemon in daemons:
+        daemon.wait_for_log(r"level=info event=redis_available ", since=position[daemon])
+        # One warning per outage, not one per failed PING.
+        assert daemon.log_text(since=position[daemon]).count("event=redis_unavailable") == 1
+    after = send_with_swaks(gateway.smtp_port, "alice@sender.test", "bob@example.test")
+    assert after.returncode == 0, transcript(after)
+    gateway.sink.wait_for_messages(2)

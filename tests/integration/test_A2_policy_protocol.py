@@ -43,7 +43,7 @@ def closed_by_server(connection):
 
 @pytest.fixture
 def limited_policy_daemon(request, server_directory, redis_server):
-    from conftest import watch_log
+    from conftest import _fail_on_sanitizer_reports, watch_log
     daemon = PolicyDaemon(make_subdirectory(server_directory, "policyd-limited"), redis_server,
                           extra_config={"policyd": {"max_line_length": 256,
                                                     "max_attributes": 16,
@@ -56,6 +56,7 @@ def limited_policy_daemon(request, server_directory, redis_server):
         yield daemon
     finally:
         daemon.stop()
+        _fail_on_sanitizer_reports([daemon])
 
 
 def test_A2_many_requests_on_one_persistent_connection(policy_daemon):

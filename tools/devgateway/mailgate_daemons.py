@@ -4,6 +4,7 @@
 # send SIGHUP (reload). Binaries come from <build>/bin, where <build> is
 # $MAILGATE_BUILD_DIR or <repository>/build. It does not build anything.
 import os
+import re
 import signal
 import subprocess
 from pathlib import Path
@@ -12,6 +13,7 @@ from . import log_files, mailgate_config, ports
 from .process import ManagedProcess
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error: |SUMMARY: \w+Sanitizer")
 
 
 def default_build_directory():
@@ -20,7 +22,7 @@ def default_build_directory():
 
 def binary_path(name, build_directory=None):
     """Path of <build>/bin/<name>; raise FileNotFoundError saying how to build it."""
-    path = Path(build_directory or default_build_directory()) / "bin" / name
+    path = (Path(build_directory or default_build_directory()) / "bin" / name).resolve()
     if not os.access(path, os.X_OK):
         raise FileNotFoundError(
             f"{path} is missing: build mailgate first (scripts/build.sh) or point "
@@ -151,6 +153,11 @@ class MailgateDaemon:
 
     def wait_for_log(self, pattern, timeout=10.0, since=0):
         return log_files.wait_for_log(self.log_path, pattern, timeout, since)
+
+    def sanitizer_reports(self):
+        """ASan, LSan and UBSan reports the daemon wrote to its log (sanitizer builds)."""
+        text = self.log_text()
+        return [line for line in text.splitlines() if SANITIZER_REPORT.search(line)]
 
     def __enter__(self):
         return self.start()

@@ -32,7 +32,13 @@ int runCheckConfig(const CommandLine& line) {
 }
 
 int runShowConfig(const CommandLine& line) {
-    auto outcome = ConfigLoader::loadFile(line.config_path);
+    if (line.arguments.size() > 1) {
+        std::cerr << "usage: mailgatectl show-config [FILE]\n";
+        return 2;
+    }
+    std::filesystem::path path =
+        line.arguments.empty() ? line.config_path : std::filesystem::path(line.arguments[0]);
+    auto outcome = ConfigLoader::loadFile(path);
     if (!outcome.ok()) {
         std::cerr << describeProblems(outcome.problems);
         return 1;
@@ -40,8 +46,8 @@ int runShowConfig(const CommandLine& line) {
     std::string section;
     for (const auto& spec : settingRegistry()) {
         if (spec.section() != section) {
+            std::cout << (section.empty() ? "" : "\n") << "[" << spec.section() << "]\n";
             section = spec.section();
-            std::cout << (section.empty() ? "" : "\n") << "[" << section << "]\n";
         }
         auto value = spec.read(*outcome.config);
         bool hidden = spec.secret && value != spec.default_value;

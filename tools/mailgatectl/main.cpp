@@ -14,7 +14,7 @@ void printUsage(std::ostream& out) {
            "  --config FILE        main config file (default /etc/mailgate/mailgate.toml)\n"
            "commands:\n"
            "  check-config [FILE]  validate the config and its rule files; exit 1 on problems\n"
-           "  show-config          print every setting's effective value (secrets hidden)\n"
+           "  show-config [FILE]   print every setting's effective value (secrets hidden)\n"
            "  config-reference     print the reference of every setting (Markdown)\n"
            "  redis-ping           connect to the configured Redis and PING it\n"
            "  version              print the version\n";
