@@ -16,9 +16,8 @@
 #include <thread>
 
 #include "gateway/config/SocketAddress.hpp"
+#include "gateway/daemon/DaemonRuntime.hpp"
 #include "gateway/daemon/DaemonStartup.hpp"
-#include "gateway/store/RedisConnection.hpp"
-#include "gateway/store/RedisHealthMonitor.hpp"
 #include "milter/MilterCallbacks.hpp"
 
 using namespace mailgate;
@@ -101,16 +100,9 @@ int main(int argc, char** argv) {
     if (!initial) {
         return 1;
     }
-    Logger logger("mailgate-milter");
-    logger.configure(initial->log);
-    ConfigHolder config(initial);
-
-    RedisConnection redis(initial->redis, logger);
-    if (redis.connect()) {
-        logger.info(LogLine("redis_connected").add("server", redis.describeServer()));
-    }
-    RedisHealthMonitor redisHealth(redis,
-                                   std::chrono::seconds(initial->redis.health_check_interval_s));
+    DaemonRuntime runtime("mailgate-milter", initial);
+    Logger& logger = runtime.logger;
+    ConfigHolder& config = runtime.config;
 
     MilterContext context{config, logger, {}};
     installMilterContext(&context);

@@ -5,9 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include "gateway/daemon/DaemonRuntime.hpp"
 #include "gateway/daemon/DaemonStartup.hpp"
-#include "gateway/store/RedisConnection.hpp"
-#include "gateway/store/RedisHealthMonitor.hpp"
 #include "gateway/util/Asio.hpp"
 #include "policyd/PolicyServer.hpp"
 
@@ -45,16 +44,9 @@ int main(int argc, char** argv) {
     if (!initial) {
         return 1;
     }
-    Logger logger("mailgate-policyd");
-    logger.configure(initial->log);
-    ConfigHolder config(initial);
-
-    RedisConnection redis(initial->redis, logger);
-    if (redis.connect()) {
-        logger.info(LogLine("redis_connected").add("server", redis.describeServer()));
-    }
-    RedisHealthMonitor redisHealth(redis,
-                                   std::chrono::seconds(initial->redis.health_check_interval_s));
+    DaemonRuntime runtime("mailgate-policyd", initial);
+    Logger& logger = runtime.logger;
+    ConfigHolder& config = runtime.config;
 
     boost::asio::io_context io;
     PolicyDecider decider(logger);

@@ -114,10 +114,8 @@ def postfix(postfix_factory):
     return postfix_factory()
 
 
-@pytest.fixture
-def policy_daemon(request, server_directory, redis_server):
-    daemon = PolicyDaemon(make_subdirectory(server_directory, "policyd"), redis_server,
-                          log_level="debug")
+def run_daemon(request, daemon):
+    """Start a mailgate daemon for a test; yield it; stop it and fail on sanitizer reports."""
     watch_log(request, daemon.log_path)
     daemon.start()
     try:
@@ -125,19 +123,18 @@ def policy_daemon(request, server_directory, redis_server):
     finally:
         daemon.stop()
         _fail_on_sanitizer_reports([daemon])
+
+
+@pytest.fixture
+def policy_daemon(request, server_directory, redis_server):
+    yield from run_daemon(request, PolicyDaemon(
+        make_subdirectory(server_directory, "policyd"), redis_server, log_level="debug"))
 
 
 @pytest.fixture
 def milter_daemon(request, server_directory, redis_server):
-    daemon = MilterDaemon(make_subdirectory(server_directory, "milter"), redis_server,
-                          log_level="debug")
-    watch_log(request, daemon.log_path)
-    daemon.start()
-    try:
-        yield daemon
-    finally:
-        daemon.stop()
-        _fail_on_sanitizer_reports([daemon])
+    yield from run_daemon(request, MilterDaemon(
+        make_subdirectory(server_directory, "milter"), redis_server, log_level="debug"))
 
 
 @pytest.fixture

@@ -43,20 +43,12 @@ def closed_by_server(connection):
 
 @pytest.fixture
 def limited_policy_daemon(request, server_directory, redis_server):
-    from conftest import _fail_on_sanitizer_reports, watch_log
-    daemon = PolicyDaemon(make_subdirectory(server_directory, "policyd-limited"), redis_server,
-                          extra_config={"policyd": {"max_line_length": 256,
-                                                    "max_attributes": 16,
-                                                    "max_request_bytes": 2048,
-                                                    "idle_timeout_s": 1,
-                                                    "max_connections": 3}})
-    watch_log(request, daemon.log_path)
-    daemon.start()
-    try:
-        yield daemon
-    finally:
-        daemon.stop()
-        _fail_on_sanitizer_reports([daemon])
+    from conftest import run_daemon
+    yield from run_daemon(request, PolicyDaemon(
+        make_subdirectory(server_directory, "policyd-limited"), redis_server,
+        extra_config={"policyd": {"max_line_length": 256, "max_attributes": 16,
+                                  "max_request_bytes": 2048, "idle_timeout_s": 1,
+                                  "max_connections": 3}}))
 
 
 def test_A2_many_requests_on_one_persistent_connection(policy_daemon):

@@ -8,14 +8,25 @@
 #include "tools/mailgatectl/CommandLine.hpp"
 
 namespace mailgate {
+namespace {
+
+// The file a config command works on: its one optional argument, else --config.
+bool chooseConfigFile(const CommandLine& line, const char* usage, std::filesystem::path& path) {
+    if (line.arguments.size() > 1) {
+        std::cerr << "usage: " << usage << "\n";
+        return false;
+    }
+    path = line.arguments.empty() ? line.config_path : std::filesystem::path(line.arguments[0]);
+    return true;
+}
+
+}  // namespace
 
 int runCheckConfig(const CommandLine& line) {
-    if (line.arguments.size() > 1) {
-        std::cerr << "usage: mailgatectl check-config [FILE]\n";
+    std::filesystem::path path;
+    if (!chooseConfigFile(line, "mailgatectl check-config [FILE]", path)) {
         return 2;
     }
-    std::filesystem::path path =
-        line.arguments.empty() ? line.config_path : std::filesystem::path(line.arguments[0]);
     auto outcome = ConfigLoader::loadFile(path);
     if (!outcome.ok()) {
         std::cerr << describeProblems(outcome.problems);
@@ -32,12 +43,10 @@ int runCheckConfig(const CommandLine& line) {
 }
 
 int runShowConfig(const CommandLine& line) {
-    if (line.arguments.size() > 1) {
-        std::cerr << "usage: mailgatectl show-config [FILE]\n";
+    std::filesystem::path path;
+    if (!chooseConfigFile(line, "mailgatectl show-config [FILE]", path)) {
         return 2;
     }
-    std::filesystem::path path =
-        line.arguments.empty() ? line.config_path : std::filesystem::path(line.arguments[0]);
     auto outcome = ConfigLoader::loadFile(path);
     if (!outcome.ok()) {
         std::cerr << describeProblems(outcome.problems);
