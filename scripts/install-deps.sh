@@ -6,7 +6,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake g++ pkg-config clang-format
+  build-essential cmake g++ pkg-config clang-format clang libclang-rt-14-dev
   libmilter-dev libboost-dev libboost-system-dev libhiredis-dev libssl-dev
   libgtest-dev libgmock-dev libtomlplusplus-dev
   postfix redis-server swaks

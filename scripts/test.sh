@@ -2,7 +2,8 @@
 # The test command (README, .ci/run): installs what is needed, builds mailgate with
 # warnings as errors and ASan+UBSan, runs the unit tests (ctest), then the integration
 # tests (pytest) against real Redis, Postfix, an SMTP sink and the mailgate daemons, all
-# on loopback. Benchmarks are not run here: see bench/.
+# on loopback. In between it fuzzes each parser for a few seconds (scripts/fuzz.sh).
+# Benchmarks are not run here: see bench/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${MAILGATE_TEST_BUILD_DIR:-$root/build-test}
@@ -15,6 +16,9 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 echo "== unit tests (ctest) =="
 ctest --test-dir "$build_dir" --output-on-failure --timeout 300
+
+echo "== fuzzing the parsers briefly (libFuzzer, ASan+UBSan) =="
+"$root/scripts/fuzz.sh" "${MAILGATE_FUZZ_SECONDS:-20}"
 
 echo "== integration tests (pytest, real servers on loopback) =="
 cd "$root"

@@ -29,9 +29,27 @@ Result<SocketAddress> unixAddress(std::string_view path) {
     return address;
 }
 
-Result<SocketAddress> inetAddress(std::string_view host, std::string_view port) {
+// A host is a name, an IPv4 address or (only where the notation allows it) an IPv6
+// address: letters, digits, '.', '-', '_' and, for IPv6, ':'.
+Result<void> checkHost(std::string_view host, bool ipv6Allowed) {
     if (host.empty()) {
         return makeError("missing host in inet address");
+    }
+    for (char c : host) {
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '.' || c == '-' || c == '_';
+        if (!plain && !(c == ':' && ipv6Allowed)) {
+            return makeError("invalid host \"" + std::string(host) + "\"" +
+                             (c == ':' ? " (write IPv6 addresses as inet:[ADDRESS]:PORT)" : ""));
+        }
+    }
+    return {};
+}
+
+Result<SocketAddress> inetAddress(std::string_view host, std::string_view port, bool ipv6Allowed) {
+    auto checked = checkHost(host, ipv6Allowed);
+    if (!checked) {
+        return makeError(checked.error());
     }
     auto parsedPort = parsePort(port);
     if (!parsedPort) {
@@ -74,13 +92,13 @@ Result<SocketAddress> parsePostfixSocketAddress(std::string_view text) {
         if (close == std::string_view::npos) {
             return makeError("expected inet:[IPV6]:PORT, got \"" + std::string(text) + "\"");
         }
-        return inetAddress(rest.substr(1, close - 1), rest.substr(close + 2));
+        return inetAddress(rest.substr(1, close - 1), rest.substr(close + 2), true);
     }
     auto colon = rest.rfind(':');
     if (colon == std::string_view::npos) {
         return makeError("expected inet:HOST:PORT, got \"" + std::string(text) + "\"");
     }
-    return inetAddress(rest.substr(0, colon), rest.substr(colon + 1));
+    return inetAddress(rest.substr(0, colon), rest.substr(colon + 1), false);
 }
 
 Result<SocketAddress> parseMilterSocketAddress(std::string_view text) {
@@ -91,10 +109,12 @@ Result<SocketAddress> parseMilterSocketAddress(std::string_view text) {
         return unixAddress(text.substr(6));
     }
     std::string_view rest;
+    bool ipv6 = false;
     if (startsWith(text, "inet:")) {
         rest = text.substr(5);
     } else if (startsWith(text, "inet6:")) {
         rest = text.substr(6);
+        ipv6 = true;
     } else {
         return makeError(
             "milter socket must be unix:/path, inet:PORT@HOST or inet6:PORT@HOST, got \"" +
@@ -104,7 +124,7 @@ Result<SocketAddress> parseMilterSocketAddress(std::string_view text) {
     if (at == std::string_view::npos) {
         return makeError("expected inet:PORT@HOST, got \"" + std::string(text) + "\"");
     }
-    return inetAddress(rest.substr(at + 1), rest.substr(0, at));
+    return inetAddress(rest.substr(at + 1), rest.substr(0, at), ipv6);
 }
 
 }  // namespace mailgate
