@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import log_files, mailgate_config, ports
 from .process import ManagedProcess
+from .service import ProcessService
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak)Sanitizer|runtime error: |SUMMARY: \w+Sanitizer")
@@ -45,10 +46,12 @@ def postfix_milter_address(libmilter_socket):
     return libmilter_socket  # unix:/path is the same in both
 
 
-class MailgateDaemon:
+class MailgateDaemon(ProcessService):
     """One mailgate daemon process. Subclasses say which binary and when it is ready."""
 
     binary_name = None
+    # Generous: libmilter notices smfi_stop() only when its listener's poll times out.
+    stop_timeout = 10.0
 
     def __init__(self, directory, redis, build_directory=None, extra_config=None,
                  log_level="info"):
@@ -107,13 +110,7 @@ class MailgateDaemon:
         self._process = ManagedProcess(self.binary_name, command, self.log_path,
                                        working_directory=self.directory)
         self._before_start()
-        self._process.start()
-        try:
-            self._wait_until_ready(timeout)
-        except BaseException:
-            self._process.stop()
-            raise
-        return self
+        return self._start_process_and_wait(lambda: self._wait_until_ready(timeout))
 
     def _before_start(self):
         pass
@@ -121,50 +118,10 @@ class MailgateDaemon:
     def _wait_until_ready(self, timeout):
         raise NotImplementedError
 
-    def stop(self, timeout=10.0):
-        # Generous: libmilter notices smfi_stop() only when its listener's poll times out.
-        return self._process.stop(timeout) if self._process else None
-
-    def restart(self, timeout=10.0):
-        self.stop()
-        return self.start(timeout)
-
-    def is_running(self):
-        return self._process is not None and self._process.is_running()
-
-    @property
-    def pid(self):
-        return self._process.pid if self._process else None
-
-    @property
-    def returncode(self):
-        return self._process.returncode if self._process else None
-
-    def send_signal(self, signal_number):
-        self._process.send_signal(signal_number)
-
-    # ----- log -----
-
-    def log_text(self, since=0):
-        return log_files.read_log(self.log_path, since)
-
-    def log_position(self):
-        return log_files.log_size(self.log_path)
-
-    def wait_for_log(self, pattern, timeout=10.0, since=0):
-        return log_files.wait_for_log(self.log_path, pattern, timeout, since)
-
     def sanitizer_reports(self):
         """ASan, LSan and UBSan reports the daemon wrote to its log (sanitizer builds)."""
         text = self.log_text()
         return [line for line in text.splitlines() if SANITIZER_REPORT.search(line)]
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exception):
-        self.stop()
-
 
 class PolicyDaemon(MailgateDaemon):
     """mailgate-policyd listening on 127.0.0.1:<port>, or on a unix socket in its

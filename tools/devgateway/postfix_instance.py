@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from . import log_files, ports
+from .service import LoggedService
 
 POSTFIX_USER = "postfix"
 
@@ -27,7 +28,7 @@ class PostfixCommandError(RuntimeError):
 POLICY_UNAVAILABLE_ACTION = "451 4.3.5 Mail gateway policy service unavailable, try again later"
 
 
-class PostfixInstance:
+class PostfixInstance(LoggedService):
     def __init__(self, directory, smtp_port, relay_port, policy_service=None,
                  milter_socket=None, extra_main_cf=None, relay_domains="example.test"):
         """policy_service: a Postfix address (`inet:127.0.0.1:10040`, `unix:/path`).
@@ -289,23 +290,6 @@ postlog    unix-dgram n  -       n       -       1       postlogd
 
     def delete_queue(self):
         self.run_command("postsuper", "-c", self.config_directory, "-d", "ALL")
-
-    # ----- log -----
-
-    def log_text(self, since=0):
-        return log_files.read_log(self.log_path, since)
-
-    def log_position(self):
-        return log_files.log_size(self.log_path)
-
-    def wait_for_log(self, pattern, timeout=10.0, since=0):
-        return log_files.wait_for_log(self.log_path, pattern, timeout, since)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exception):
-        self.stop()
 
 
 def _write_aged(path, text):

@@ -7,12 +7,13 @@ from pathlib import Path
 
 from . import ports
 from .process import ManagedProcess
+from .service import ProcessService
 
 REDIS_SERVER = "redis-server"
 REDIS_CLI = "redis-cli"
 
 
-class RedisServer:
+class RedisServer(ProcessService):
     def __init__(self, directory, port=None, password=None, extra_args=()):
         self.directory = Path(directory)
         self.host = ports.LOOPBACK
@@ -39,31 +40,10 @@ class RedisServer:
 
     def start(self, timeout=10.0):
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._process.start()
-        try:
+        def ready():
             ports.wait_for_port(self.host, self.port, timeout, self._process)
             ports.wait_for_unix_socket(self.unix_socket, timeout, self._process)
-        except BaseException:
-            self._process.stop()
-            raise
-        return self
-
-    def stop(self, timeout=5.0):
-        return self._process.stop(timeout)
-
-    def restart(self, timeout=10.0):
-        self.stop()
-        return self.start(timeout)
-
-    def is_running(self):
-        return self._process.is_running()
-
-    @property
-    def pid(self):
-        return self._process.pid
-
-    def send_signal(self, signal_number):
-        self._process.send_signal(signal_number)
+        return self._start_process_and_wait(ready)
 
     def client_command(self, *args, check=True, timeout=10.0):
         """Run `redis-cli <args>` against this server; return the CompletedProcess (text)."""
@@ -81,12 +61,3 @@ class RedisServer:
         except subprocess.TimeoutExpired:
             return False
         return result.returncode == 0 and result.stdout.strip() == "PONG"
-
-    def log_text(self, since=0):
-        return self._process.log_text(since)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exception):
-        self.stop()

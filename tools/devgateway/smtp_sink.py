@@ -20,8 +20,9 @@ from pathlib import Path
 try:
     from . import ports
     from .process import ManagedProcess
+    from .service import ProcessService
 except ImportError:  # run as a script: only the server part below is needed
-    pass
+    ProcessService = object
 
 SINK_HOSTNAME = "internal-sink.example.test"
 
@@ -125,7 +126,7 @@ class ReceivedMessage:
     path: Path                    # the .eml file
 
 
-class SmtpSink:
+class SmtpSink(ProcessService):
     def __init__(self, directory, port=None, reject_recipients=()):
         self.directory = Path(directory)
         self.host = ports.LOOPBACK
@@ -140,23 +141,8 @@ class SmtpSink:
 
     def start(self, timeout=10.0):
         self.messages_directory.mkdir(parents=True, exist_ok=True)
-        self._process.start()
-        try:
-            ports.wait_for_port(self.host, self.port, timeout, self._process)
-        except BaseException:
-            self._process.stop()
-            raise
-        return self
-
-    def stop(self, timeout=5.0):
-        return self._process.stop(timeout)
-
-    def restart(self, timeout=10.0):
-        self.stop()
-        return self.start(timeout)
-
-    def is_running(self):
-        return self._process.is_running()
+        return self._start_process_and_wait(
+            lambda: ports.wait_for_port(self.host, self.port, timeout, self._process))
 
     def messages(self):
         """Every completely saved message, in the order received."""
@@ -189,16 +175,6 @@ class SmtpSink:
         """Delete every saved message."""
         for path in self.messages_directory.glob("*"):
             path.unlink()
-
-    def log_text(self, since=0):
-        return self._process.log_text(since)
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exception):
-        self.stop()
-
 
 if __name__ == "__main__":
     main()
