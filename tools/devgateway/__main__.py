@@ -57,6 +57,8 @@ def _raise_keyboard_interrupt(signal_number, frame):
 def main(argv=None):
     arguments = parse_arguments(argv)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    # Also when started in the background, where SIGINT arrives ignored.
+    signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
     gateway = LocalGateway(Path(arguments.directory), smtp_port=arguments.smtp_port,
                            build_directory=arguments.build_dir,
                            with_policy_daemon=not arguments.without_policy_daemon,
