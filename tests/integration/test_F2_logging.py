@@ -102,3 +102,38 @@ def test_F2_debug_level_shows_connection_details_and_info_hides_them(policy_daem
     connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
     connection.close()
     policy_daemon.wait_for_log(r"level=debug event=policy_connection_error ")
+
+
+def test_F2_syslog_destination_uses_facility_mail(server_directory, redis_server, request):
+    """Decision lines reach syslog (/dev/log) with facility mail. The machine has no
+    syslog daemon, so the test binds /dev/log itself, and removes it afterwards."""
+    import os
+    import pytest
+    from conftest import run_daemon
+    from devgateway import PolicyDaemon, make_subdirectory
+
+    if os.path.exists("/dev/log"):
+        pytest.skip("a syslog daemon owns /dev/log here; this test needs it free")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind("/dev/log")
+    listener.settimeout(10)
+    try:
+        daemon_generator = run_daemon(request, PolicyDaemon(
+            make_subdirectory(server_directory, "policyd-syslog"), redis_server,
+            extra_config={"log": {"destination": "syslog", "level": "info"}}))
+        daemon = next(daemon_generator)
+        try:
+            assert ask(daemon) == "action=DUNNO\n\n"
+            records = []
+            while not any("event=policy_decision" in record for record in records):
+                records.append(listener.recv(65536).decode())
+        finally:
+            next(daemon_generator, None)
+    finally:
+        listener.close()
+        os.unlink("/dev/log")
+    decision = next(record for record in records if "event=policy_decision" in record)
+    mail_info = 2 * 8 + 6  # LOG_MAIL | LOG_INFO
+    assert decision.startswith(f"<{mail_info}>"), decision
+    assert re.search(r"mailgate-policyd\[\d+\]: level=info event=policy_decision ", decision), decision
+    assert "sender=a@sender.test" in decision
