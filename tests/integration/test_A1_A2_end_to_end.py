@@ -2,6 +2,7 @@
 # (MISSION A1, A2, F2), and what Postfix does when each daemon or Redis is down: mail
 # waits (4xx) and is delivered when the sender retries; nothing is lost or bounced.
 import re
+import smtplib
 
 from devgateway import send_with_swaks
 from devgateway.swaks import transcript
@@ -144,3 +145,34 @@ def test_a_redis_outage_and_its_end_are_logged_while_mail_keeps_flowing(gateway_
     after = send_with_swaks(gateway.smtp_port, "alice@sender.test", "bob@example.test")
     assert after.returncode == 0, transcript(after)
     gateway.sink.wait_for_messages(2)
+
+
+def test_A1_the_milter_works_over_a_tcp_socket_too(gateway_factory):
+    gateway = gateway_factory(milter_transport="inet")
+    assert gateway.milter_daemon.socket_spec.startswith("inet:")
+    result = send_with_swaks(gateway.smtp_port, "alice@sender.test", "bob@example.test")
+    assert result.returncode == 0, transcript(result)
+    [received] = gateway.sink.wait_for_messages(1)
+    assert MAILGATE_ID.match(received.message["X-Mailgate-Id"])
+
+
+def test_A1_a_large_8bit_message_with_long_headers_arrives_byte_for_byte(gateway):
+    long_subject = "Subject: " + " ".join(f"word{i}" for i in range(2000))
+    folded = "\r\n ".join(long_subject[i:i + 900] for i in range(0, len(long_subject), 900))
+    body_lines = [bytes(range(0x80, 0x100)).decode("latin-1") * 3] * 2000 + ["." * 998, "..leading dot"]
+    body = "\r\n".join(body_lines)
+    message = ("From: alice@sender.test\r\nTo: bob@example.test\r\n"
+               "Message-Id: <large@sender.test>\r\n"
+               f"{folded}\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
+               "Content-Transfer-Encoding: 8bit\r\n\r\n" + body + "\r\n")
+    # smtplib dot-stuffs exactly as RFC 5321 says (swaks sends a data file as it is).
+    with smtplib.SMTP("127.0.0.1", gateway.smtp_port, timeout=30) as client:
+        client.ehlo("client.sender.test")
+        client.sendmail("alice@sender.test", ["bob@example.test"], message.encode("latin-1"))
+    [received] = gateway.sink.wait_for_messages(1, timeout=30)
+    sent_body = message.encode("latin-1").split(b"\r\n\r\n", 1)[1]
+    received_body = received.raw.split(b"\r\n\r\n", 1)[1]
+    assert received_body == sent_body, "the body must pass through unchanged"
+    assert received.raw.count(b"X-Mailgate-Id: ") == 1
+    decision = gateway.milter_daemon.wait_for_log(r"event=message_decision .*").group(0)
+    assert f"body_bytes={len(sent_body)}" in decision, decision

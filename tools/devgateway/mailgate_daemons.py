@@ -75,7 +75,7 @@ class MailgateDaemon(ProcessService):
                                            self.milter_socket(), self.log_level)
         return mailgate_config.merge_config(base, self.extra_config)
 
-    # The other daemon's section gets a placeholder in this daemon's own directory;
+    # The other daemon's section names an unused path in this daemon's own directory;
     # LocalGateway passes the real one through extra_config so both files agree.
     def policyd_listen(self):
         return [f"unix:{self.directory / 'policyd.sock'}"]

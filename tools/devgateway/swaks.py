@@ -20,7 +20,7 @@ def send_with_swaks(port, sender, recipient, extra_args=(), host="127.0.0.1",
     if helo:
         command += ["--helo", helo]
     command += [str(argument) for argument in extra_args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout,
+    return subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=timeout,
                           stdin=subprocess.DEVNULL)
 
 
