@@ -8,9 +8,9 @@ set -euo pipefail
 packages=(
   build-essential cmake g++ pkg-config clang-format clang libclang-rt-14-dev
   libmilter-dev libboost-dev libboost-system-dev libhiredis-dev libssl-dev
-  libgtest-dev libgmock-dev libtomlplusplus-dev
-  postfix redis-server swaks
-  python3 python3-pytest python3-aiosmtpd
+  libgtest-dev libgmock-dev libtomlplusplus-dev libunbound-dev
+  postfix redis-server swaks nsd
+  python3 python3-pytest python3-aiosmtpd python3-dnspython
 )
 
 missing=()

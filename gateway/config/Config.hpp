@@ -57,6 +57,11 @@ struct MilterSettings {
     std::int64_t mta_timeout_s = 0;
 };
 
+struct DnsSettings {
+    std::vector<std::string> servers;
+    std::int64_t timeout_ms = 0;
+};
+
 struct RulesSettings {
     std::string directory;
 };
@@ -66,6 +71,7 @@ struct Config {
     RedisSettings redis;
     PolicydSettings policyd;
     MilterSettings milter;
+    DnsSettings dns;
     RulesSettings rules;
 
     // Where this snapshot came from, for logs and for resolving relative paths.

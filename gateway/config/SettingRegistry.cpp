@@ -6,6 +6,7 @@
 
 #include "gateway/config/SettingSpec.hpp"
 #include "gateway/config/SocketAddress.hpp"
+#include "gateway/dns/DnsResolver.hpp"
 
 namespace mailgate {
 namespace {
@@ -140,6 +141,11 @@ std::optional<std::string> checkMilterAddress(const std::string& text) {
     return parsed ? std::nullopt : std::optional<std::string>(parsed.error());
 }
 
+std::optional<std::string> checkDnsServer(const std::string& text) {
+    auto parsed = unboundForwarderAddress(text);
+    return parsed ? std::nullopt : std::optional<std::string>(parsed.error());
+}
+
 std::optional<std::string> checkKeyPrefix(const std::string& text) {
     if (text.find_first_of(" \t\r\n{}") != std::string::npos) {
         return "key prefix must not contain blanks or braces (braces are reserved for hash tags)";
@@ -269,6 +275,16 @@ std::vector<SettingSpec> buildRegistry() {
     specs.push_back(restartRequired(integerSetting(
         "milter.mta_timeout_s", &C::milter, &MilterSettings::mta_timeout_s, 7210, 1, 86400,
         "How long the milter waits for the MTA on a connection (libmilter smfi_settimeout).")));
+
+    specs.push_back(restartRequired(validated(
+        stringListSetting("dns.servers", &C::dns, &DnsSettings::servers, {"127.0.0.1:53"},
+                          "DNS servers asked for every lookup, as IP:PORT or [IPV6]:PORT (a local "
+                          "caching resolver is best); no search domains are applied."),
+        checkDnsServer)));
+    specs.push_back(integerSetting("dns.timeout_ms", &C::dns, &DnsSettings::timeout_ms, 2000, 50,
+                                   60000,
+                                   "A lookup without a usable answer by then is a temporary error "
+                                   "(never \"not listed\", never \"does not exist\")."));
 
     specs.push_back(stringSetting(
         "rules.directory", &C::rules, &RulesSettings::directory, "rules.d",

@@ -3,5 +3,7 @@
 // Asio through this header instead of <boost/asio.hpp>.
 #pragma once
 
-#include <boost/asio.hpp>
+// clang-format off
 #include <utility>
+#include <boost/asio.hpp>
+// clang-format on

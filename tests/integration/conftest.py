@@ -14,8 +14,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 
 from devgateway import (  # noqa: E402
-    LocalGateway, MilterDaemon, PolicyDaemon, PostfixInstance, RedisServer, SmtpSink,
-    free_port, make_shared_directory, make_subdirectory)
+    DnsServer, LocalGateway, MilterDaemon, PolicyDaemon, PostfixInstance, RedisServer,
+    SmtpSink, free_port, make_shared_directory, make_subdirectory)
 from devgateway import log_files  # noqa: E402
 
 KEEP_DIRECTORIES = os.environ.get("MAILGATE_KEEP_TEST_DIRECTORIES") == "1"
@@ -60,6 +60,20 @@ def server_directory(request):
 @pytest.fixture
 def redis_server(request, server_directory):
     server = RedisServer(make_subdirectory(server_directory, "redis"))
+    watch_log(request, server.log_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def dns_server(request, server_directory):
+    """A running NSD on a free loopback port with no zones yet: call add_zone(name,
+    records) to serve one (NSD restarts; it answers when add_zone returns); the
+    resolver setting for mailgate is dns_server.server_address."""
+    server = DnsServer(make_subdirectory(server_directory, "dns"))
     watch_log(request, server.log_path)
     server.start()
     try:

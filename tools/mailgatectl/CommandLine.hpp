@@ -25,5 +25,6 @@ int runCheckConfig(const CommandLine& line);
 int runShowConfig(const CommandLine& line);
 int runConfigReference(const CommandLine& line);
 int runRedisPing(const CommandLine& line);
+int runDns(const CommandLine& line);
 
 }  // namespace mailgate

@@ -17,6 +17,7 @@ void printUsage(std::ostream& out) {
            "  show-config [FILE]   print every setting's effective value (secrets hidden)\n"
            "  config-reference     print the reference of every setting (Markdown)\n"
            "  redis-ping           connect to the configured Redis and PING it\n"
+           "  dns [--dns IP:PORT] TYPE NAME...  look names up through mailgate's resolver\n"
            "  version              print the version\n";
 }
 
@@ -51,6 +52,9 @@ int main(int argc, char** argv) {
     }
     if (line.command == "config-reference") {
         return runConfigReference(line);
+    }
+    if (line.command == "dns") {
+        return runDns(line);
     }
     if (line.command == "redis-ping") {
         return runRedisPing(line);
