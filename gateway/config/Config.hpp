@@ -62,6 +62,15 @@ struct DnsSettings {
     std::int64_t timeout_ms = 0;
 };
 
+// [spf]: see gateway/config/settings/SpfSettings.cpp.
+struct SpfSettings {};
+
+// [dnsbl]: see gateway/config/settings/DnsblSettings.cpp.
+struct DnsblSettings {};
+
+// [client_checks] (PTR, HELO, sender domain): see settings/ClientCheckSettings.cpp.
+struct ClientCheckSettings {};
+
 struct RulesSettings {
     std::string directory;
 };
@@ -72,6 +81,9 @@ struct Config {
     PolicydSettings policyd;
     MilterSettings milter;
     DnsSettings dns;
+    SpfSettings spf;
+    DnsblSettings dnsbl;
+    ClientCheckSettings client_checks;
     RulesSettings rules;
 
     // Where this snapshot came from, for logs and for resolving relative paths.

@@ -4,132 +4,13 @@
 #include <algorithm>
 #include <sstream>
 
+#include "gateway/config/SettingBuilders.hpp"
 #include "gateway/config/SettingSpec.hpp"
 #include "gateway/config/SocketAddress.hpp"
 #include "gateway/dns/DnsResolver.hpp"
 
 namespace mailgate {
 namespace {
-
-template <class Section>
-using SectionOf = Section Config::*;
-
-template <class Section>
-SettingSpec integerSetting(std::string key, SectionOf<Section> section,
-                           std::int64_t Section::*field, std::int64_t fallback,
-                           std::int64_t minimum, std::int64_t maximum, std::string description) {
-    SettingSpec spec;
-    spec.key = std::move(key);
-    spec.type = SettingType::Integer;
-    spec.default_value = fallback;
-    spec.minimum = minimum;
-    spec.maximum = maximum;
-    spec.description = std::move(description);
-    spec.apply = [section, field](Config& config, const SettingValue& value) {
-        config.*section.*field = std::get<std::int64_t>(value);
-    };
-    spec.read = [section, field](const Config& config) {
-        return SettingValue(config.*section.*field);
-    };
-    return spec;
-}
-
-template <class Section>
-SettingSpec stringSetting(std::string key, SectionOf<Section> section, std::string Section::*field,
-                          std::string fallback, std::string description) {
-    SettingSpec spec;
-    spec.key = std::move(key);
-    spec.type = SettingType::String;
-    spec.default_value = std::move(fallback);
-    spec.description = std::move(description);
-    spec.apply = [section, field](Config& config, const SettingValue& value) {
-        config.*section.*field = std::get<std::string>(value);
-    };
-    spec.read = [section, field](const Config& config) {
-        return SettingValue(config.*section.*field);
-    };
-    return spec;
-}
-
-template <class Section>
-SettingSpec stringListSetting(std::string key, SectionOf<Section> section,
-                              std::vector<std::string> Section::*field,
-                              std::vector<std::string> fallback, std::string description) {
-    SettingSpec spec;
-    spec.key = std::move(key);
-    spec.type = SettingType::StringList;
-    spec.default_value = std::move(fallback);
-    spec.description = std::move(description);
-    spec.apply = [section, field](Config& config, const SettingValue& value) {
-        config.*section.*field = std::get<std::vector<std::string>>(value);
-    };
-    spec.read = [section, field](const Config& config) {
-        return SettingValue(config.*section.*field);
-    };
-    return spec;
-}
-
-template <class Section, class Enum>
-SettingSpec choiceSetting(std::string key, SectionOf<Section> section, Enum Section::*field,
-                          std::vector<std::pair<std::string, Enum>> choices, std::string fallback,
-                          std::string description) {
-    SettingSpec spec;
-    spec.key = std::move(key);
-    spec.type = SettingType::Choice;
-    spec.default_value = std::move(fallback);
-    for (const auto& choice : choices) {
-        spec.choices.push_back(choice.first);
-    }
-    spec.description = std::move(description);
-    spec.apply = [section, field, choices](Config& config, const SettingValue& value) {
-        const auto& text = std::get<std::string>(value);
-        for (const auto& choice : choices) {
-            if (choice.first == text) {
-                config.*section.*field = choice.second;
-            }
-        }
-    };
-    spec.read = [section, field, choices](const Config& config) {
-        for (const auto& choice : choices) {
-            if (choice.second == config.*section.*field) {
-                return SettingValue(choice.first);
-            }
-        }
-        return SettingValue(std::string());
-    };
-    return spec;
-}
-
-SettingSpec secret(SettingSpec spec) {
-    spec.secret = true;
-    return spec;
-}
-
-SettingSpec octal(SettingSpec spec) {
-    spec.octal = true;
-    return spec;
-}
-
-SettingSpec restartRequired(SettingSpec spec) {
-    spec.restart_required = true;
-    return spec;
-}
-
-SettingSpec validated(SettingSpec spec,
-                      std::function<std::optional<std::string>(const std::string&)> check) {
-    spec.validate = [check](const SettingValue& value) -> std::optional<std::string> {
-        if (const auto* text = std::get_if<std::string>(&value)) {
-            return check(*text);
-        }
-        for (const auto& item : std::get<std::vector<std::string>>(value)) {
-            if (auto problem = check(item)) {
-                return problem;
-            }
-        }
-        return std::nullopt;
-    };
-    return spec;
-}
 
 std::optional<std::string> checkPostfixAddress(const std::string& text) {
     auto parsed = parsePostfixSocketAddress(text);
@@ -285,6 +166,10 @@ std::vector<SettingSpec> buildRegistry() {
                                    60000,
                                    "A lookup without a usable answer by then is a temporary error "
                                    "(never \"not listed\", never \"does not exist\")."));
+
+    appendSpfSettings(specs);
+    appendDnsblSettings(specs);
+    appendClientCheckSettings(specs);
 
     specs.push_back(stringSetting(
         "rules.directory", &C::rules, &RulesSettings::directory, "rules.d",

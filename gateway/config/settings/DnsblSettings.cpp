@@ -1,0 +1,8 @@
+// The [dnsbl] settings (see SettingBuilders.hpp; the fields are in Config.hpp).
+#include "gateway/config/SettingBuilders.hpp"
+
+namespace mailgate {
+
+void appendDnsblSettings(std::vector<SettingSpec>& /*specs*/) {}
+
+}  // namespace mailgate
