@@ -10,7 +10,7 @@ packages=(
   libmilter-dev libboost-dev libboost-system-dev libhiredis-dev libssl-dev
   libgtest-dev libgmock-dev libtomlplusplus-dev libunbound-dev
   postfix redis-server swaks nsd
-  python3 python3-pytest python3-aiosmtpd python3-dnspython
+  python3 python3-pytest python3-aiosmtpd python3-dnspython python3-yaml
 )
 
 missing=()

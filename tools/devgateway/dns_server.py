@@ -1,8 +1,10 @@
 # DNS servers for tests on a free 127.0.0.1 port (UDP and TCP). DnsServer is a private,
 # authoritative NSD in the foreground serving zones written from Python (add_zone adds
 # the SOA and NS records); SilentDnsServer takes queries and never answers, for timeout
-# tests. Neither is a resolver: NSD answers only for its own zones (REFUSED otherwise)
-# and does no recursion, DNSSEC signing, zone transfers or dynamic updates.
+# tests. add_zone(".") serves the root zone, so every name outside the other zones is
+# NXDOMAIN; add_failing_zone answers SERVFAIL for a whole zone (a DNS timeout, to
+# mailgate). Neither is a resolver: NSD answers only for its own zones (REFUSED
+# otherwise) and does no recursion, DNSSEC signing, zone transfers or dynamic updates.
 import os
 import re
 import selectors
@@ -32,6 +34,7 @@ class DnsServer(ProcessService):
         self.config_path = self.directory / "nsd.conf"
         self.log_path = self.directory / "nsd.log"
         self.zones = {}  # zone name -> zone file Path, in the order added
+        self.failing_zones = set()  # names in self.zones whose zone file is missing
         self._serial = 0
         self._process = ManagedProcess(
             "nsd", [shutil.which(NSD) or NSD, "-d", "-c", self.config_path], self.log_path,
@@ -63,17 +66,30 @@ class DnsServer(ProcessService):
         exists replaces it. Raises ValueError when nsd-checkzone rejects the zone.
         While running, NSD restarts (SIGHUP does not load new zones in NSD 4) and this
         returns once the new zone answers."""
-        name = name.strip(".").lower()
-        if not ZONE_NAME.match(name):
-            raise ValueError(f"unsupported zone name {name!r}")
+        name = _zone_name(name)
         if isinstance(records, str):
             records = [records]
         self.directory.mkdir(parents=True, exist_ok=True)
         self._serial += 1
-        path = self.directory / f"{name}.zone"
+        path = self.directory / _zone_file_name(name)
         _write_checked_zone_file(path, name, _zone_file_text(
             name, records, ttl, negative_ttl, self._serial))
         self.zones[name] = path
+        self.failing_zones.discard(name)
+        if self.is_running():
+            self.restart()
+        return path
+
+    def add_failing_zone(self, name):
+        """Configure zone `name` with a zone file that does not exist: NSD logs an error,
+        starts anyway and answers SERVFAIL at once for every name in the zone that no
+        more specific zone holds. mailgate's resolver takes SERVFAIL as a temporary
+        error, like a timeout, without waiting. Restarts NSD when running."""
+        name = _zone_name(name)
+        path = self.directory / f"{_zone_file_name(name)}.missing"
+        path.unlink(missing_ok=True)
+        self.zones[name] = path
+        self.failing_zones.add(name)
         if self.is_running():
             self.restart()
         return path
@@ -108,7 +124,8 @@ class DnsServer(ProcessService):
         self.config_path.write_text("\n".join(lines) + "\n")
 
     def _wait_until_answering(self, timeout):
-        what = (f"nsd on {self.server_address} to answer SOA queries for "
+        what = (f"nsd on {self.server_address} to answer SOA queries (SERVFAIL for "
+                f"failing zones) for "
                 f"{', '.join(self.zones) or 'no zones (REFUSED)'}")
         try:
             ports.wait_for_condition(self._answers_every_zone, timeout, what, self._process)
@@ -117,17 +134,22 @@ class DnsServer(ProcessService):
                                f"{self._process.log_tail()}") from None
 
     def _answers_every_zone(self):
+        import dns.rcode
+        if not self.zones:
+            return self._answers(".", dns.rcode.REFUSED)
+        return all(self._answers(name, dns.rcode.SERVFAIL if name in self.failing_zones
+                                 else dns.rcode.NOERROR) for name in self.zones)
+
+    def _answers(self, name, expected_rcode):
         import dns.exception
         import dns.rcode
-        expected = dns.rcode.NOERROR if self.zones else dns.rcode.REFUSED
-        for name in self.zones or ["."]:
-            try:
-                response = self.query(name, "SOA", timeout=0.2)
-            except (dns.exception.DNSException, OSError):
-                return False
-            if response.rcode() != expected or (self.zones and not response.answer):
-                return False
-        return True
+        try:
+            response = self.query(name, "SOA", timeout=0.2)
+        except (dns.exception.DNSException, OSError):
+            return False
+        if response.rcode() != expected_rcode:
+            return False
+        return expected_rcode != dns.rcode.NOERROR or bool(response.answer)
 
 
 class SilentDnsServer:
@@ -250,11 +272,25 @@ def _bind_udp_and_tcp(host, port, attempts=50):
     raise OSError(f"found no port on {host} free for both TCP and UDP")
 
 
+def _zone_name(name):
+    """The zone's key in `zones`: lower case without the final dot, "." for the root."""
+    name = name.strip(".").lower()
+    if name and not ZONE_NAME.match(name):
+        raise ValueError(f"unsupported zone name {name!r}")
+    return name or "."
+
+
+def _zone_file_name(name):
+    return "root.zone" if name == "." else f"{name}.zone"
+
+
 def _zone_file_text(name, records, ttl, negative_ttl, serial):
+    origin = "." if name == "." else f"{name}."
     lines = [
-        f"$ORIGIN {name}.",
+        f"$ORIGIN {origin}",
         f"$TTL {ttl}",
-        f"@ IN SOA {NAMESERVER} hostmaster.{name}. {serial} 3600 600 86400 {negative_ttl}",
+        f"@ IN SOA {NAMESERVER} hostmaster.{origin.lstrip('.')} {serial} 3600 600 86400 "
+        f"{negative_ttl}",
         f"@ IN NS {NAMESERVER}",
     ]
     return "\n".join(lines + [str(record) for record in records]) + "\n"
