@@ -4,6 +4,7 @@
 // Only those files include it; nothing else declares settings.
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <optional>
 #include <string>

@@ -5,10 +5,7 @@
 #include <iostream>
 #include <map>
 
-#include "gateway/config/ConfigLoader.hpp"
-#include "gateway/config/SettingSpec.hpp"
-#include "gateway/dns/DnsResolver.hpp"
-#include "tools/mailgatectl/CommandLine.hpp"
+#include "tools/mailgatectl/CommandSetup.hpp"
 
 namespace mailgate {
 namespace {
@@ -61,17 +58,11 @@ void printAnswer(const std::string& name, DnsType type, const DnsAnswer& answer)
 }  // namespace
 
 int runDns(const CommandLine& line) {
-    std::vector<std::string> servers;
-    std::int64_t timeout = -1;
+    ResolverChoice choice;
     std::vector<std::string> positional;
     for (std::size_t i = 0; i < line.arguments.size(); ++i) {
-        const auto& argument = line.arguments[i];
-        if (argument == "--dns" && i + 1 < line.arguments.size()) {
-            servers.push_back(line.arguments[++i]);
-        } else if (argument == "--timeout-ms" && i + 1 < line.arguments.size()) {
-            timeout = std::atoll(line.arguments[++i].c_str());
-        } else {
-            positional.push_back(argument);
+        if (!takeResolverOption(line.arguments, i, choice)) {
+            positional.push_back(line.arguments[i]);
         }
     }
     auto type = positional.empty() ? kTypes.end() : kTypes.find(positional[0]);
@@ -80,19 +71,13 @@ int runDns(const CommandLine& line) {
                      "A|AAAA|MX|TXT|PTR NAME [NAME...]\n";
         return 2;
     }
-    Config config = defaultConfig();
-    if (line.config_given || std::filesystem::exists(line.config_path)) {
-        auto outcome = ConfigLoader::loadFile(line.config_path);
-        if (!outcome.ok()) {
-            std::cerr << describeProblems(outcome.problems);
-            return 1;
-        }
-        config = *outcome.config;
+    auto config = loadCommandConfig(line);
+    if (!config) {
+        std::cerr << config.error();
+        return 1;
     }
-    DnsResolverSettings settings{servers.empty() ? config.dns.servers : servers,
-                                 timeout > 0 ? timeout : config.dns.timeout_ms};
     boost::asio::io_context io;
-    auto resolver = DnsResolver::create(io, settings);
+    auto resolver = makeCommandResolver(io, *config, choice);
     if (!resolver) {
         std::cerr << "mailgatectl dns: " << resolver.error() << "\n";
         return 1;

@@ -1,0 +1,33 @@
+// What several mailgatectl commands set up the same way: the config snapshot (the
+// --config file, or the defaults when the default file does not exist) and a DNS
+// resolver that honours the --dns HOST:PORT (repeatable) and --timeout-ms options.
+// It parses only those options; each command reads its own.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/config/Config.hpp"
+#include "gateway/dns/DnsResolver.hpp"
+#include "gateway/util/Result.hpp"
+#include "tools/mailgatectl/CommandLine.hpp"
+
+namespace mailgate {
+
+struct ResolverChoice {
+    std::vector<std::string> servers;  // from --dns; empty = dns.servers
+    std::int64_t timeout_ms = -1;      // from --timeout-ms; -1 = dns.timeout_ms
+};
+
+// Consumes arguments[index] (and its value) when it is --dns or --timeout-ms.
+bool takeResolverOption(const std::vector<std::string>& arguments, std::size_t& index,
+                        ResolverChoice& choice);
+// The config file given, or the default one if it exists, or the defaults; problems are
+// printed to stderr and make it fail.
+Result<Config> loadCommandConfig(const CommandLine& line);
+Result<std::shared_ptr<DnsResolver>> makeCommandResolver(boost::asio::io_context& io,
+                                                         const Config& config,
+                                                         const ResolverChoice& choice);
+
+}  // namespace mailgate
