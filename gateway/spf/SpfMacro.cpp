@@ -40,8 +40,10 @@ std::string urlEscape(std::string_view text) {
     return out;
 }
 
+// %{i} of an IPv6 client. Upper-case hex as the RFC 7208 test suite (and pyspf) expect;
+// DNS ignores the case, so only explanation texts show it.
 std::string dottedNibbles(const IpAddress& address) {
-    static const char* kHex = "0123456789abcdef";
+    static const char* kHex = "0123456789ABCDEF";
     std::string out;
     for (std::size_t i = 0; i < 16; ++i) {
         if (i > 0) {
