@@ -65,8 +65,16 @@ struct DnsSettings {
 // [spf]: see gateway/config/settings/SpfSettings.cpp.
 struct SpfSettings {};
 
-// [dnsbl]: see gateway/config/settings/DnsblSettings.cpp.
-struct DnsblSettings {};
+// [dnsbl]: see gateway/config/settings/DnsblSettings.cpp and gateway/dnsbl/.
+struct DnsblSettings {
+    bool enabled = false;
+    std::vector<std::string> zones;  // "[LABEL:]ZONE[=CODES|&MASK][*WEIGHT]"
+    std::vector<std::string> whitelist_zones;
+    std::vector<std::string> whitelist_networks;  // CIDR
+    double reject_threshold = 0;                  // 0: never reject
+    std::int64_t timeout_ms = 0;
+    bool fetch_reasons = false;  // TXT of listed entries
+};
 
 // [client_checks] (PTR, HELO, sender domain): see settings/ClientCheckSettings.cpp.
 struct ClientCheckSettings {};

@@ -26,5 +26,6 @@ int runShowConfig(const CommandLine& line);
 int runConfigReference(const CommandLine& line);
 int runRedisPing(const CommandLine& line);
 int runDns(const CommandLine& line);
+int runDnsbl(const CommandLine& line);
 
 }  // namespace mailgate

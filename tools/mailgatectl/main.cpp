@@ -18,6 +18,7 @@ void printUsage(std::ostream& out) {
            "  config-reference     print the reference of every setting (Markdown)\n"
            "  redis-ping           connect to the configured Redis and PING it\n"
            "  dns [--dns IP:PORT] TYPE NAME...  look names up through mailgate's resolver\n"
+           "  dnsbl --ip ADDRESS [--dns IP:PORT]  ask the DNS lists of [dnsbl] about an address\n"
            "  version              print the version\n";
 }
 
@@ -55,6 +56,9 @@ int main(int argc, char** argv) {
     }
     if (line.command == "dns") {
         return runDns(line);
+    }
+    if (line.command == "dnsbl") {
+        return runDnsbl(line);
     }
     if (line.command == "redis-ping") {
         return runRedisPing(line);
