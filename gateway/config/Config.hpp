@@ -77,7 +77,26 @@ struct DnsblSettings {
 };
 
 // [client_checks] (PTR, HELO, sender domain): see settings/ClientCheckSettings.cpp.
-struct ClientCheckSettings {};
+enum class ClientCheckAction { Off, Score, Reject };
+// What a client check does when DNS fails: let the mail on unjudged, or defer it.
+enum class ClientCheckDnsFailure { Dunno, Tempfail };
+
+struct ClientCheckSettings {
+    ClientCheckAction ptr_action = ClientCheckAction::Off;
+    bool ptr_forward_confirmed = false;
+    ClientCheckAction helo_action = ClientCheckAction::Off;
+    std::vector<std::string> own_helo_names;
+    std::vector<std::string> own_addresses;  // addresses or CIDR networks
+    ClientCheckAction sender_domain_action = ClientCheckAction::Off;
+    ClientCheckDnsFailure on_dns_failure = ClientCheckDnsFailure::Dunno;
+    double score_no_ptr = 0;
+    double score_ptr_not_confirmed = 0;
+    double score_helo_invalid = 0;
+    double score_helo_not_resolving = 0;
+    double score_helo_is_ours = 0;
+    double score_sender_domain_unknown = 0;
+    double score_sender_domain_null_mx = 0;
+};
 
 struct RulesSettings {
     std::string directory;

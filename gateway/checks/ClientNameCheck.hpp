@@ -1,0 +1,38 @@
+// ClientNameCheck: the client's reverse DNS, for unauthenticated clients outside the
+// trusted networks: the address must have a PTR record (CLIENT_NO_PTR) and, with
+// ptr_forward_confirmed, one of its PTR names (at most 10 tried) must resolve back to the
+// address (CLIENT_PTR_NOT_CONFIRMED; Postfix's reject_unknown_client_hostname). A DNS
+// failure is never "no PTR": it is CLIENT_PTR_DNS_FAILURE with no score. It trusts only
+// DNS, never the client_name the MTA passed, so milter and policy front ends agree.
+#pragma once
+
+#include "gateway/check/SmtpStageCheck.hpp"
+#include "gateway/config/Config.hpp"
+
+namespace mailgate {
+
+class ClientNameCheck : public SmtpStageCheck {
+  public:
+    explicit ClientNameCheck(const ClientCheckSettings& settings);
+    std::string_view name() const override { return "ptr"; }
+    boost::asio::awaitable<CheckOutcome> check(const SmtpSession& session,
+                                               DnsLookup& dns) const override;
+
+    // RFC-minded bound on forward lookups, as Postfix and rspamd use: a PTR RRset with
+    // hundreds of names must not multiply our DNS traffic.
+    static constexpr std::size_t kMaximumNamesConfirmed = 10;
+
+  private:
+    struct Confirmation;
+    boost::asio::awaitable<Confirmation> confirmForward(const IpAddress& client,
+                                                        std::vector<std::string> names,
+                                                        DnsLookup& dns) const;
+
+    ClientCheckAction action_;
+    ClientCheckDnsFailure on_dns_failure_;
+    bool forward_confirmed_;
+    double score_no_ptr_;
+    double score_not_confirmed_;
+};
+
+}  // namespace mailgate
