@@ -62,10 +62,8 @@ boost::asio::awaitable<SmtpStageOutcome> SmtpStageChecks::run(const SmtpSession&
 CheckOutcome mergeCheckOutcomes(const std::vector<SmtpStageCheckResult>& results) {
     CheckOutcome merged;
     for (const auto& [name, outcome] : results) {
-        merged.symbols.insert(merged.symbols.end(), outcome.symbols.begin(),
-                              outcome.symbols.end());
-        merged.headers.insert(merged.headers.end(), outcome.headers.begin(),
-                              outcome.headers.end());
+        merged.symbols.insert(merged.symbols.end(), outcome.symbols.begin(), outcome.symbols.end());
+        merged.headers.insert(merged.headers.end(), outcome.headers.begin(), outcome.headers.end());
         if (!outcome.dependency_failure.empty()) {
             merged.dependency_failure += (merged.dependency_failure.empty() ? "" : "; ") + name +
                                          ": " + outcome.dependency_failure;

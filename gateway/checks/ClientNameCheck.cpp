@@ -69,8 +69,10 @@ boost::asio::awaitable<CheckOutcome> ClientNameCheck::check(const SmtpSession& s
     if (names.empty()) {
         recordFinding(outcome, action_, "CLIENT_NO_PTR", score_no_ptr_,
                       address + " " + dnsStatusName(pointers.status),
-                      rejectReply("5.7.1", "Client host rejected: cannot find your reverse "
-                                           "hostname, [" + address + "]"));
+                      rejectReply("5.7.1",
+                                  "Client host rejected: cannot find your reverse "
+                                  "hostname, [" +
+                                      address + "]"));
         co_return outcome;
     }
     if (!forward_confirmed_) {
@@ -85,10 +87,10 @@ boost::asio::awaitable<CheckOutcome> ClientNameCheck::check(const SmtpSession& s
                          confirmation.temporary_error, kDnsFailureText);
         co_return outcome;
     }
-    recordFinding(outcome, action_, "CLIENT_PTR_NOT_CONFIRMED", score_not_confirmed_,
-                  address + " ptr=" + joinNames(names),
-                  rejectReply("5.7.1", "Client host rejected: cannot find your hostname, [" +
-                                           address + "]"));
+    recordFinding(
+        outcome, action_, "CLIENT_PTR_NOT_CONFIRMED", score_not_confirmed_,
+        address + " ptr=" + joinNames(names),
+        rejectReply("5.7.1", "Client host rejected: cannot find your hostname, [" + address + "]"));
     co_return outcome;
 }
 

@@ -18,8 +18,8 @@ class ClientNameCheck : public SmtpStageCheck {
     boost::asio::awaitable<CheckOutcome> check(const SmtpSession& session,
                                                DnsLookup& dns) const override;
 
-    // RFC-minded bound on forward lookups, as Postfix and rspamd use: a PTR RRset with
-    // hundreds of names must not multiply our DNS traffic.
+    // A PTR set of hundreds of names must not multiply our DNS traffic; 10 is the bound
+    // RFC 7208 4.6.4 sets for the same forward check in SPF's "ptr" mechanism.
     static constexpr std::size_t kMaximumNamesConfirmed = 10;
 
   private:

@@ -73,8 +73,10 @@ boost::asio::awaitable<CheckOutcome> HeloCheck::check(const SmtpSession& session
         case HostNameSyntax::NotFullyQualified:
             recordFinding(outcome, action_, "HELO_INVALID_SYNTAX", score_invalid_,
                           shown + " is not fully qualified",
-                          rejectReply("5.5.2", "Helo command rejected: need fully-qualified "
-                                               "hostname", 504));
+                          rejectReply("5.5.2",
+                                      "Helo command rejected: need fully-qualified "
+                                      "hostname",
+                                      504));
             co_return outcome;
         case HostNameSyntax::Valid:
             break;
@@ -83,8 +85,8 @@ boost::asio::awaitable<CheckOutcome> HeloCheck::check(const SmtpSession& session
     const std::string canonical = canonicalHostName(helo);
     if (!isOwnAddress(session.client_address) &&
         std::find(own_names_.begin(), own_names_.end(), canonical) != own_names_.end()) {
-        recordFinding(outcome, action_, "HELO_IS_OURS", score_is_ours_,
-                      shown + " is our own name", forgedReply());
+        recordFinding(outcome, action_, "HELO_IS_OURS", score_is_ours_, shown + " is our own name",
+                      forgedReply());
         co_return outcome;
     }
     co_await judgeResolving(outcome, canonical, dns);
@@ -104,8 +106,9 @@ void HeloCheck::judgeAddress(CheckOutcome& outcome, const IpAddress& claimed,
     } else if (claimed != client) {
         recordFinding(outcome, action_, "HELO_LITERAL_MISMATCH", score_invalid_,
                       shown + " is not the client address " + client.toString(),
-                      rejectReply("5.7.1", "Helo command rejected: address literal does not "
-                                           "match your address"));
+                      rejectReply("5.7.1",
+                                  "Helo command rejected: address literal does not "
+                                  "match your address"));
     }
 }
 
@@ -120,10 +123,10 @@ boost::asio::awaitable<void> HeloCheck::judgeResolving(CheckOutcome& outcome,
             co_return;
         }
         if (answer.temporaryError()) {
-            recordDnsFailure(outcome, action_, on_dns_failure_, "HELO_DNS_FAILURE",
-                             std::string(dnsTypeName(type)) + " " + printableText(helo) + ": " +
-                                 answer.error,
-                             "Helo command rejected: temporary DNS failure, try again later");
+            recordDnsFailure(
+                outcome, action_, on_dns_failure_, "HELO_DNS_FAILURE",
+                std::string(dnsTypeName(type)) + " " + printableText(helo) + ": " + answer.error,
+                "Helo command rejected: temporary DNS failure, try again later");
             co_return;
         }
     }

@@ -28,16 +28,15 @@ void SenderDomainCheck::recordUnknown(CheckOutcome& outcome, const std::string& 
 }
 
 void SenderDomainCheck::recordDnsFailure(CheckOutcome& outcome, const std::string& what) const {
-    mailgate::recordDnsFailure(outcome, action_, on_dns_failure_, "SENDER_DOMAIN_DNS_FAILURE",
-                               what,
+    mailgate::recordDnsFailure(outcome, action_, on_dns_failure_, "SENDER_DOMAIN_DNS_FAILURE", what,
                                "Sender address rejected: temporary DNS failure, try again later");
 }
 
 boost::asio::awaitable<CheckOutcome> SenderDomainCheck::check(const SmtpSession& session,
                                                               DnsLookup& dns) const {
     CheckOutcome outcome;
-    if (action_ == ClientCheckAction::Off || session.sender.empty() ||
-        session.authenticated() || session.trusted_network) {
+    if (action_ == ClientCheckAction::Off || session.sender.empty() || session.authenticated() ||
+        session.trusted_network) {
         co_return outcome;
     }
     auto at = session.sender.rfind('@');
@@ -67,8 +66,9 @@ boost::asio::awaitable<CheckOutcome> SenderDomainCheck::check(const SmtpSession&
     if (isNullMx(mx)) {
         recordFinding(outcome, action_, "SENDER_DOMAIN_NULL_MX", score_null_mx_,
                       name + " publishes a null MX",
-                      rejectReply("5.7.27", "Sender address rejected: sender domain does not "
-                                            "accept mail"));
+                      rejectReply("5.7.27",
+                                  "Sender address rejected: sender domain does not "
+                                  "accept mail"));
         co_return outcome;
     }
     if (mx.found()) {
@@ -88,8 +88,9 @@ boost::asio::awaitable<CheckOutcome> SenderDomainCheck::check(const SmtpSession&
             }
         }
     }
-    recordUnknown(outcome, name, mx.status == DnsStatus::NoData ? "has no MX, A or AAAA record"
-                                                                : "does not exist");
+    recordUnknown(
+        outcome, name,
+        mx.status == DnsStatus::NoData ? "has no MX, A or AAAA record" : "does not exist");
     co_return outcome;
 }
 

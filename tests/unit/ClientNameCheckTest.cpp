@@ -67,8 +67,8 @@ TEST(ClientNameCheck, Ipv6ClientAsksTheNibbleName) {
     auto client = *IpAddress::parse("2001:db8::25");
     dns.addText(client.pointerName(), DnsType::Ptr, "mx6.example.test");
     dns.addText("mx6.example.test", DnsType::Aaaa, "2001:db8:0:0::25");
-    auto outcome = run(settingsFor(ClientCheckAction::Reject, true), sessionFrom("2001:db8::25"),
-                       dns);
+    auto outcome =
+        run(settingsFor(ClientCheckAction::Reject, true), sessionFrom("2001:db8::25"), dns);
     EXPECT_TRUE(outcome.symbols.empty());
     ASSERT_EQ(dns.asked.size(), 2u);
     EXPECT_EQ(dns.asked[0].first.substr(dns.asked[0].first.size() - 8), "ip6.arpa");
@@ -78,8 +78,8 @@ TEST(ClientNameCheck, Ipv6ClientAsksTheNibbleName) {
 TEST(ClientNameCheck, Ipv4MappedClientIsCheckedAsIpv4) {
     StaticDnsLookup dns;
     dns.addText("25.2.0.192.in-addr.arpa", DnsType::Ptr, "mx.example.test");
-    auto outcome = run(settingsFor(ClientCheckAction::Reject), sessionFrom("::ffff:192.0.2.25"),
-                       dns);
+    auto outcome =
+        run(settingsFor(ClientCheckAction::Reject), sessionFrom("::ffff:192.0.2.25"), dns);
     EXPECT_TRUE(outcome.symbols.empty());
 }
 
@@ -89,8 +89,8 @@ TEST(ClientNameCheck, ForwardConfirmedWhenOneOfSeveralNamesResolvesBack) {
     dns.addText("25.2.0.192.in-addr.arpa", DnsType::Ptr, "mx.example.test");
     dns.addText("other.example.test", DnsType::A, "192.0.2.99");
     dns.addText("mx.example.test", DnsType::A, "192.0.2.25");
-    auto outcome = run(settingsFor(ClientCheckAction::Reject, true), sessionFrom("192.0.2.25"),
-                       dns);
+    auto outcome =
+        run(settingsFor(ClientCheckAction::Reject, true), sessionFrom("192.0.2.25"), dns);
     EXPECT_TRUE(outcome.symbols.empty());
     EXPECT_FALSE(outcome.reply);
 }
@@ -99,8 +99,8 @@ TEST(ClientNameCheck, PtrNameResolvingElsewhereIsNotConfirmed) {
     StaticDnsLookup dns;
     dns.addText("25.2.0.192.in-addr.arpa", DnsType::Ptr, "forged.example.test");
     dns.addText("forged.example.test", DnsType::A, "198.51.100.1");
-    auto outcome = run(settingsFor(ClientCheckAction::Reject, true), sessionFrom("192.0.2.25"),
-                       dns);
+    auto outcome =
+        run(settingsFor(ClientCheckAction::Reject, true), sessionFrom("192.0.2.25"), dns);
     ASSERT_EQ(outcome.symbols.size(), 1u);
     EXPECT_EQ(outcome.symbols[0].name, "CLIENT_PTR_NOT_CONFIRMED");
     EXPECT_DOUBLE_EQ(outcome.symbols[0].score, 1.0);
@@ -112,8 +112,7 @@ TEST(ClientNameCheck, PtrNameResolvingElsewhereIsNotConfirmed) {
 TEST(ClientNameCheck, PtrNameWithoutAddressIsNotConfirmed) {
     StaticDnsLookup dns;
     dns.addText("25.2.0.192.in-addr.arpa", DnsType::Ptr, "gone.example.test");
-    auto outcome = run(settingsFor(ClientCheckAction::Score, true), sessionFrom("192.0.2.25"),
-                       dns);
+    auto outcome = run(settingsFor(ClientCheckAction::Score, true), sessionFrom("192.0.2.25"), dns);
     ASSERT_EQ(outcome.symbols.size(), 1u);
     EXPECT_EQ(outcome.symbols[0].name, "CLIENT_PTR_NOT_CONFIRMED");
     EXPECT_FALSE(outcome.reply);
@@ -125,8 +124,7 @@ TEST(ClientNameCheck, AtMostTenPtrNamesAreResolved) {
         dns.addText("25.2.0.192.in-addr.arpa", DnsType::Ptr,
                     "host" + std::to_string(i) + ".example.test");
     }
-    auto outcome = run(settingsFor(ClientCheckAction::Score, true), sessionFrom("192.0.2.25"),
-                       dns);
+    auto outcome = run(settingsFor(ClientCheckAction::Score, true), sessionFrom("192.0.2.25"), dns);
     EXPECT_EQ(dns.queries, 1 + static_cast<int>(ClientNameCheck::kMaximumNamesConfirmed));
     ASSERT_EQ(outcome.symbols.size(), 1u);
     EXPECT_EQ(outcome.symbols[0].name, "CLIENT_PTR_NOT_CONFIRMED");
@@ -179,8 +177,8 @@ TEST(ClientNameCheck, ForwardLookupFailureIsNotNotConfirmed) {
     StaticDnsLookup dns;
     dns.addText("25.2.0.192.in-addr.arpa", DnsType::Ptr, "slow.example.test");
     dns.failTemporarily("slow.example.test");
-    auto outcome = run(settingsFor(ClientCheckAction::Reject, true), sessionFrom("192.0.2.25"),
-                       dns);
+    auto outcome =
+        run(settingsFor(ClientCheckAction::Reject, true), sessionFrom("192.0.2.25"), dns);
     ASSERT_EQ(outcome.symbols.size(), 1u);
     EXPECT_EQ(outcome.symbols[0].name, "CLIENT_PTR_DNS_FAILURE");
     EXPECT_FALSE(outcome.rejects());

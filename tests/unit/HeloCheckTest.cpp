@@ -42,8 +42,8 @@ HeloRun runHelo(const std::string& helo, const std::string& client = "192.0.2.25
 }
 
 std::string onlySymbol(const CheckOutcome& outcome) {
-    return outcome.symbols.size() == 1 ? outcome.symbols[0].name : "<" +
-               std::to_string(outcome.symbols.size()) + " symbols>";
+    return outcome.symbols.size() == 1 ? outcome.symbols[0].name
+                                       : "<" + std::to_string(outcome.symbols.size()) + " symbols>";
 }
 
 StaticDnsLookup resolvingDns() {

@@ -152,8 +152,7 @@ int runCheckClient(const CommandLine& line) {
     }
     for (const auto& [check, action] : options->overrides) {
         if (!applyOverride(config.client_checks, check, action)) {
-            std::cerr << "mailgatectl check-client: unknown check \"" << check << "\"\n"
-                      << kUsage;
+            std::cerr << "mailgatectl check-client: unknown check \"" << check << "\"\n" << kUsage;
             return 2;
         }
     }
@@ -164,9 +163,9 @@ int runCheckClient(const CommandLine& line) {
     }
     std::cout << (checks.empty() ? " none enabled\n" : "\n");
 
-    DnsResolverSettings settings{options->servers.empty() ? config.dns.servers : options->servers,
-                                 options->timeout_ms > 0 ? options->timeout_ms
-                                                         : config.dns.timeout_ms};
+    DnsResolverSettings settings{
+        options->servers.empty() ? config.dns.servers : options->servers,
+        options->timeout_ms > 0 ? options->timeout_ms : config.dns.timeout_ms};
     boost::asio::io_context io;
     auto resolver = DnsResolver::create(io, settings);
     if (!resolver) {

@@ -50,8 +50,7 @@ void appendClientCheckSettings(std::vector<SettingSpec>& specs) {
         "The HELO/EHLO name check (RFC 5321 syntax, address literal matches the client, name "
         "resolves, not one of our own names or addresses): off, score, or reject."));
     specs.push_back(validated(
-        stringListSetting("client_checks.own_helo_names", &C::client_checks, &S::own_helo_names,
-                          {},
+        stringListSetting("client_checks.own_helo_names", &C::client_checks, &S::own_helo_names, {},
                           "Our own host names: a client that greets with one of them is forging "
                           "(HELO_IS_OURS)."),
         checkOwnName));
@@ -61,8 +60,8 @@ void appendClientCheckSettings(std::vector<SettingSpec>& specs) {
                           "or as [literal], is forged (HELO_IS_OURS)."),
         checkOwnAddress));
     specs.push_back(choiceSetting(
-        "client_checks.sender_domain_action", &C::client_checks, &S::sender_domain_action,
-        kActions, "off",
+        "client_checks.sender_domain_action", &C::client_checks, &S::sender_domain_action, kActions,
+        "off",
         "The envelope sender's domain check (MX, else A/AAAA; RFC 7505 null MX means it takes no "
         "mail): off, score, or reject. The null sender is never checked."));
     specs.push_back(choiceSetting(
@@ -79,10 +78,12 @@ void appendClientCheckSettings(std::vector<SettingSpec>& specs) {
                           "client address."));
     specs.push_back(score("score_helo_invalid", &S::score_helo_invalid, 2.0,
                           "Score of HELO_INVALID_SYNTAX, HELO_BARE_IP and HELO_LITERAL_MISMATCH."));
-    specs.push_back(score("score_helo_not_resolving", &S::score_helo_not_resolving, 1.0,
-                          "Score of HELO_NOT_RESOLVING: the HELO name has no A, AAAA or MX record."));
-    specs.push_back(score("score_helo_is_ours", &S::score_helo_is_ours, 4.0,
-                          "Score of HELO_IS_OURS: the client greets with our own name or address."));
+    specs.push_back(
+        score("score_helo_not_resolving", &S::score_helo_not_resolving, 1.0,
+              "Score of HELO_NOT_RESOLVING: the HELO name has no A, AAAA or MX record."));
+    specs.push_back(
+        score("score_helo_is_ours", &S::score_helo_is_ours, 4.0,
+              "Score of HELO_IS_OURS: the client greets with our own name or address."));
     specs.push_back(score("score_sender_domain_unknown", &S::score_sender_domain_unknown, 3.0,
                           "Score of SENDER_DOMAIN_UNKNOWN: the sender domain is invalid or has no "
                           "MX, A or AAAA record."));
