@@ -8,8 +8,10 @@
 #
 #   /usr/bin/python3 bench/dns_checks.py [--seconds 5] [--count 2000] [--concurrency 10] [--rounds 3]
 import argparse
+import importlib.util
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -152,19 +154,24 @@ def main():
     program = build / "bin" / "mailgate_dns_bench"
     if not program.exists():
         sys.exit(f"{program} is missing: cmake --build {build} --target mailgate_dns_bench")
-    try:
-        import spf  # noqa: F401
-    except ImportError:
+    cache = (build / "CMakeCache.txt").read_text() if (build / "CMakeCache.txt").exists() else ""
+    if "MAILGATE_SANITIZE:BOOL=ON" in cache:
+        sys.exit(f"{build} is a sanitizer build; benchmarks use build/ (scripts/build.sh)")
+    if importlib.util.find_spec("spf") is None:
         sys.exit("pyspf is missing: apt-get install python3-spf (for this benchmark only)")
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     directory = make_shared_directory(prefix="mailgate-bench-dns-")
     dns = UnlimitedDnsServer(make_subdirectory(directory, "nsd"))
     try:
         serve_zones(dns)
         dns.start()
-        spf, dnsbl = measure(program, dns, arguments)
-        print_spf(spf, arguments)
-        print_dnsbl(dnsbl, arguments)
+        load_before = os.getloadavg()[0]
+        spf_figures, dnsbl_figures = measure(program, dns, arguments)
+        print(f"load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after: "
+              "other work on the machine skews the rates more than the ratios")
+        print_spf(spf_figures, arguments)
+        print_dnsbl(dnsbl_figures, arguments)
     finally:
         dns.stop()
         shutil.rmtree(directory, ignore_errors=True)
