@@ -63,7 +63,23 @@ struct DnsSettings {
 };
 
 // [spf]: see gateway/config/settings/SpfSettings.cpp.
-struct SpfSettings {};
+struct SpfSettings {
+    bool enabled = false;
+    std::vector<std::string> reject_results;  // result keywords that reject at RCPT
+    std::string temperror_action;             // "dunno" or "tempfail"
+    double score_pass = 0;
+    double score_fail = 0;
+    double score_softfail = 0;
+    double score_neutral = 0;
+    double score_none = 0;
+    double score_permerror = 0;
+    double score_temperror = 0;
+    bool skip_authenticated = true;
+    bool skip_trusted_networks = true;
+    std::vector<std::string> own_mx_hosts;  // addresses/CIDRs of our own MX relays
+    std::string receiver;                   // our name in Received-SPF; "" = host name
+    std::string default_explanation;
+};
 
 // [dnsbl]: see gateway/config/settings/DnsblSettings.cpp and gateway/dnsbl/.
 struct DnsblSettings {

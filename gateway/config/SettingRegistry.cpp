@@ -7,7 +7,7 @@
 #include "gateway/config/SettingBuilders.hpp"
 #include "gateway/config/SettingSpec.hpp"
 #include "gateway/config/SocketAddress.hpp"
-#include "gateway/dns/DnsResolver.hpp"
+#include "gateway/dns/DnsServerAddress.hpp"
 
 namespace mailgate {
 namespace {

@@ -47,7 +47,4 @@ class DnsResolver : public DnsLookup {
     std::shared_ptr<Implementation> implementation_;
 };
 
-// "127.0.0.1:5353" -> "127.0.0.1@5353" (libunbound's notation); errors name the problem.
-Result<std::string> unboundForwarderAddress(const std::string& server);
-
 }  // namespace mailgate

@@ -26,7 +26,8 @@ int runShowConfig(const CommandLine& line);
 int runConfigReference(const CommandLine& line);
 int runRedisPing(const CommandLine& line);
 int runDns(const CommandLine& line);
-int runCheckClient(const CommandLine& line);
 int runDnsbl(const CommandLine& line);
+int runCheckClient(const CommandLine& line);
+int runSpf(const CommandLine& line);
 
 }  // namespace mailgate

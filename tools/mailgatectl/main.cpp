@@ -19,6 +19,7 @@ void printUsage(std::ostream& out) {
            "  redis-ping           connect to the configured Redis and PING it\n"
            "  dns [--dns IP:PORT] TYPE NAME...  look names up through mailgate's resolver\n"
            "  dnsbl --ip ADDRESS [--dns IP:PORT]  ask the DNS lists of [dnsbl] about an address\n"
+           "  spf --ip ADDRESS --sender ADDRESS --helo NAME  evaluate SPF (RFC 7208)\n"
            "  check-client --ip ADDRESS [--helo NAME] [--sender ADDRESS] [--enable CHECK]...\n"
            "                       run the PTR/HELO/sender-domain checks for one client\n"
            "  version              print the version\n";
@@ -59,11 +60,14 @@ int main(int argc, char** argv) {
     if (line.command == "dns") {
         return runDns(line);
     }
+    if (line.command == "dnsbl") {
+        return runDnsbl(line);
+    }
     if (line.command == "check-client") {
         return runCheckClient(line);
     }
-    if (line.command == "dnsbl") {
-        return runDnsbl(line);
+    if (line.command == "spf") {
+        return runSpf(line);
     }
     if (line.command == "redis-ping") {
         return runRedisPing(line);
