@@ -121,7 +121,9 @@ Result<std::string> parseZoneName(std::string_view text) {
                              " may hold only letters, digits, '-', '_' and dots");
         }
     }
-    if (!isQueryableDnsName(zone) || zone.size() + kLongestQueryPrefix > 253) {
+    // isQueryableDnsName allows one trailing dot, already removed: a second is an error.
+    if (!isQueryableDnsName(zone) || zone.back() == '.' ||
+        zone.size() + kLongestQueryPrefix > 253) {
         return makeError("zone " + quote(text) +
                          " is not a domain name that leaves room for a reversed address");
     }

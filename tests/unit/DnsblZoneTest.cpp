@@ -76,6 +76,7 @@ TEST(DnsblZone, MalformedSpecsAreRefusedWithAReason) {
              "A:B:bl.example.org",          // a second colon lands in the label
              "bl..example.org",             // empty DNS label
              ".bl.example.org",             //
+             "bl.example.org..",            // two trailing dots (found by the fuzzer)
              "bl.exa mple.org",             // space
              "bl.example.org/24",           // not a name
              "bl.example.org*",             // weight missing

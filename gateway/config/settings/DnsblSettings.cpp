@@ -30,7 +30,7 @@ void appendDnsblSettings(std::vector<SettingSpec>& specs) {
     specs.push_back(validated(
         stringListSetting(
             "dnsbl.zones", &C::dnsbl, &S::zones, {},
-            "DNS blacklists as \"[LABEL:]ZONE[=RETURN_CODE|&BITMASK][*WEIGHT]\", Postfix "
+            "DNS blacklists as \"[LABEL:]ZONE[=RETURN_CODE or &BITMASK][*WEIGHT]\", Postfix "
             "postscreen_dnsbl_sites syntax: \"SPAMHAUS_ZEN:zen.spamhaus.org=127.0.0.[2..11]*3\", "
             "\"bits.example.org&0.0.0.4*1.5\". A hit adds symbol DNSBL_<LABEL> with the weight "
             "(default 1) as score. Without a return code any 127.0.0.0/8 answer is a hit. See "
