@@ -4,6 +4,8 @@
 #include "gateway/checks/ClientNameCheck.hpp"
 #include "gateway/checks/HeloCheck.hpp"
 #include "gateway/checks/SenderDomainCheck.hpp"
+#include "gateway/dnsbl/DnsblCheck.hpp"
+#include "gateway/spf/SpfCheck.hpp"
 #include "gateway/util/AwaitAll.hpp"
 
 namespace mailgate {
@@ -22,8 +24,15 @@ SmtpStageChecks SmtpStageChecks::fromConfig(const Config& config) {
     if (client.sender_domain_action != ClientCheckAction::Off) {
         checks.add(std::make_unique<SenderDomainCheck>(client));
     }
-    // DNSBL (gateway/dnsbl/) and SPF (gateway/spf/) are added here, one line each,
-    // when their checks exist:
+    if (config.dnsbl.enabled) {
+        // The loader validated every zone spec, so creation cannot fail for a snapshot.
+        if (auto dnsbl = DnsblCheck::create(config.dnsbl)) {
+            checks.add(std::move(*dnsbl));
+        }
+    }
+    if (config.spf.enabled) {
+        checks.add(std::make_unique<SpfCheck>(config.spf));
+    }
     return checks;
 }
 

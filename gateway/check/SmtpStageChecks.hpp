@@ -1,5 +1,5 @@
 // SmtpStageChecks: the SMTP-stage checks one config snapshot enables (PTR, HELO, sender
-// domain; SPF and DNSBL join in fromConfig), built once per snapshot, and run together
+// domain, DNSBL, SPF), built once per snapshot, and run together
 // for one session: all concurrently, their outcomes merged into one. Merging keeps every
 // symbol and header; a reject outranks a deferral, and among equals the first check in
 // list order wins, so the outcome is the same whatever order the lookups finish in. It

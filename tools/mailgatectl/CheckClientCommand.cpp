@@ -22,7 +22,8 @@ const char* const kUsage =
     "usage: mailgatectl check-client --ip ADDRESS [--name CLIENT_NAME] [--helo NAME]\n"
     "         [--sender ADDRESS] [--authenticated USER] [--trusted] [--dns IP:PORT]...\n"
     "         [--timeout-ms N] [--enable CHECK]... [--reject CHECK]...\n"
-    "  CHECK is ptr, helo, sender_domain or all; --enable scores it, --reject rejects.\n";
+    "  CHECK is ptr, helo, sender_domain, all (those three), spf or dnsbl; --enable scores\n"
+    "  it, --reject rejects. SPF and DNSBL also run when the config enables them.\n";
 
 struct CheckClientOptions {
     SmtpSession session;
@@ -32,9 +33,28 @@ struct CheckClientOptions {
     std::vector<std::pair<std::string, ClientCheckAction>> overrides;
 };
 
+// --enable spf scores SPF results only; --reject spf also rejects spf.reject_results
+// (["fail"] when the config lists none).
+void applySpfOverride(SpfSettings& spf, ClientCheckAction action) {
+    spf.enabled = true;
+    if (action == ClientCheckAction::Score) {
+        spf.reject_results.clear();
+    } else if (spf.reject_results.empty()) {
+        spf.reject_results = {"fail"};
+    }
+}
+
 // Applies --enable/--reject; false for an unknown check name.
-bool applyOverride(ClientCheckSettings& settings, const std::string& check,
-                   ClientCheckAction action) {
+bool applyOverride(Config& config, const std::string& check, ClientCheckAction action) {
+    if (check == "spf") {
+        applySpfOverride(config.spf, action);
+        return true;
+    }
+    if (check == "dnsbl") {
+        config.dnsbl.enabled = true;  // the zones and reject threshold come from the config
+        return true;
+    }
+    auto& settings = config.client_checks;
     bool all = check == "all";
     bool known = all;
     auto set = [&](const char* name, ClientCheckAction& field) {
@@ -151,7 +171,7 @@ int runCheckClient(const CommandLine& line) {
         config = *loaded.config;
     }
     for (const auto& [check, action] : options->overrides) {
-        if (!applyOverride(config.client_checks, check, action)) {
+        if (!applyOverride(config, check, action)) {
             std::cerr << "mailgatectl check-client: unknown check \"" << check << "\"\n" << kUsage;
             return 2;
         }
