@@ -79,8 +79,7 @@ bool parseDnsbl(const std::vector<std::string>& arguments,
         }
     }
     return arguments.size() % 2 == 0 && !out.servers.empty() && !out.zones.empty() &&
-           !out.listed_ip.empty() && !out.clean_ip.empty() && out.count > 0 &&
-           out.concurrency > 0;
+           !out.listed_ip.empty() && !out.clean_ip.empty() && out.count > 0 && out.concurrency > 0;
 }
 
 }  // namespace

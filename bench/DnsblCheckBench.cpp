@@ -40,10 +40,9 @@ IpAddress addressPlus(const IpAddress& address, std::uint32_t offset) {
     std::uint32_t value = (std::uint32_t{bytes[0]} << 24) | (std::uint32_t{bytes[1]} << 16) |
                           (std::uint32_t{bytes[2]} << 8) | bytes[3];
     value += offset;
-    std::uint8_t shifted[4] = {static_cast<std::uint8_t>(value >> 24),
-                               static_cast<std::uint8_t>(value >> 16),
-                               static_cast<std::uint8_t>(value >> 8),
-                               static_cast<std::uint8_t>(value)};
+    std::uint8_t shifted[4] = {
+        static_cast<std::uint8_t>(value >> 24), static_cast<std::uint8_t>(value >> 16),
+        static_cast<std::uint8_t>(value >> 8), static_cast<std::uint8_t>(value)};
     return IpAddress::fromBytes(shifted, false);
 }
 
@@ -62,8 +61,7 @@ std::string describeOutcome(const CheckOutcome& outcome) {
     return text + (outcome.rejects() ? ",reject" : outcome.defers() ? ",tempfail" : ",accept");
 }
 
-boost::asio::awaitable<void> checkUntilDone(const DnsblCheck& check, DnsLookup& dns,
-                                            CaseRun& run) {
+boost::asio::awaitable<void> checkUntilDone(const DnsblCheck& check, DnsLookup& dns, CaseRun& run) {
     while (run.next < run.count) {
         auto number = static_cast<std::uint32_t>(run.next++);
         SmtpSession session;

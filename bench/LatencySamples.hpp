@@ -25,8 +25,8 @@ class LatencySamples {
             return 0;
         }
         std::sort(samples_.begin(), samples_.end());
-        auto rank = static_cast<std::size_t>(
-            std::ceil(quantile * static_cast<double>(samples_.size())));
+        auto rank =
+            static_cast<std::size_t>(std::ceil(quantile * static_cast<double>(samples_.size())));
         auto index = std::clamp<std::size_t>(rank, 1, samples_.size()) - 1;
         return std::chrono::duration<double, std::micro>(samples_[index]).count();
     }

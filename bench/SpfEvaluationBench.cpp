@@ -66,7 +66,8 @@ int runSpfBench(const SpfBenchSettings& settings) {
     SpfRun run{SpfQuery{*client, settings.sender, settings.helo}, benchOptions(), {}, {}, {}, 0};
 
     boost::asio::co_spawn(
-        io, [&]() -> boost::asio::awaitable<void> { run.expected = co_await evaluateOnce(dns, run); },
+        io,
+        [&]() -> boost::asio::awaitable<void> { run.expected = co_await evaluateOnce(dns, run); },
         boost::asio::detached);
     io.run();
     io.restart();
