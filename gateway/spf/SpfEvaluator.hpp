@@ -22,7 +22,7 @@ struct SpfOptions {
     int max_void_lookups = 2;
     int max_names_per_term = 10;  // MX hosts of one "mx", PTR names of one "ptr"
     // The explanation for "fail" when the domain gives none (a macro-string).
-    std::string default_explanation = "%{i} is not one of %{d}'s designated mail servers";
+    std::string default_explanation = "%{c} is not one of %{d}'s designated mail servers";
     std::string receiver = "unknown";  // %{r}: our host name
     std::time_t now = 0;               // %{t}; 0 means the current time
 };

@@ -15,7 +15,9 @@ import yaml
 from devgateway import (SilentDnsServer, make_subdirectory, reverse_ipv4_name,
                         reverse_ipv6_name, run_mailgatectl, txt_record)
 
-SPAMASSASSIN_DATA = Path("/work/shared/testdata/dnsbl/spamassassin-dnsbltest.yml")
+# ../shared beside the repository root, wherever the checkout is (CI clones elsewhere).
+SPAMASSASSIN_DATA = (Path(__file__).resolve().parents[3] /
+                     "shared/testdata/dnsbl/spamassassin-dnsbltest.yml")
 IPV6_LISTED = "2001:db8::25"
 IPV6_CLEAN = "2001:db8::26"
 

@@ -86,7 +86,7 @@ void appendSpfSettings(std::vector<SettingSpec>& specs) {
                                   "host's name."));
     specs.push_back(validated(
         stringSetting("spf.default_explanation", &Config::spf, &S::default_explanation,
-                      "%{i} is not one of %{d}'s designated mail servers",
+                      "%{c} is not one of %{d}'s designated mail servers",
                       "Explanation for SPF fail when the domain gives none (exp=), in the SPF "
                       "macro language (RFC 7208 7)."),
         checkExplanation));
