@@ -6,6 +6,7 @@
 
 #include <map>
 
+#include "gateway/dns/DnsAnswerCache.hpp"
 #include "gateway/dns/DnsRdata.hpp"
 #include "gateway/dns/DnsServerAddress.hpp"
 
@@ -39,6 +40,7 @@ struct DnsResolver::Implementation : std::enable_shared_from_this<Implementation
     asio::posix::stream_descriptor readable;
     std::int64_t timeout_ms = 2000;
     std::map<int, std::unique_ptr<PendingLookup>> pending;
+    DnsAnswerCache answers{100000};
     bool waiting = false;
 
     void waitForResults() {
@@ -69,6 +71,8 @@ struct DnsResolver::Implementation : std::enable_shared_from_this<Implementation
         if (result != nullptr) {
             ub_resolve_free(result);
         }
+        lookup->owner->answers.store(lookup->name, lookup->type, answer,
+                                     DnsAnswerCache::Clock::now());
         finish(lookup, std::move(answer));
     }
 
@@ -135,6 +139,10 @@ struct DnsResolver::Implementation : std::enable_shared_from_this<Implementation
             answer.status = DnsStatus::InvalidName;
             answer.error = "not a valid domain name";
             done(std::move(answer));
+            return;
+        }
+        if (auto cached = answers.find(name, type, DnsAnswerCache::Clock::now())) {
+            done(std::move(*cached));
             return;
         }
         auto lookup = std::make_unique<PendingLookup>();

@@ -1,10 +1,11 @@
 // DnsResolver: asynchronous DNS lookups (A, AAAA, MX, TXT, PTR) for the checks, on a
 // Boost.Asio io_context, through libunbound as a stub resolver that forwards to the
-// servers of dns.servers and caches answers for their TTL (negative answers for the
-// SOA minimum). Many lookups may be in flight; each ends by dns.timeout_ms at the latest,
-// as a TemporaryError if nothing usable came back. No search domains are ever applied.
-// Callbacks run on the resolver's strand; resolve() resumes the awaiting coroutine on
-// its own executor. It does not interpret answers (SPF, DNSBL do).
+// servers of dns.servers. Answers are cached for their TTL (negative answers for the SOA
+// minimum) in-process (DnsAnswerCache, so a repeated question costs no thread crossing)
+// and in libunbound. Many lookups may be in flight; each ends by dns.timeout_ms at the
+// latest, as a TemporaryError if nothing usable came back. No search domains are ever
+// applied. Callbacks run on the resolver's strand; resolve() resumes the awaiting
+// coroutine on its own executor. It does not interpret answers (SPF, DNSBL do).
 #pragma once
 
 #include <functional>

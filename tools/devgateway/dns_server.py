@@ -110,6 +110,10 @@ class DnsServer(ProcessService):
             '    chroot: ""',
             '    database: ""',
             "    server-count: 1",
+            # Debian's NSD answers at most 200 queries/s per client network by default
+            # (response rate limiting) and drops the rest: load tests would time out.
+            "    rrl-ratelimit: 0",
+            "    rrl-whitelist-ratelimit: 0",
             "    verbosity: 1",
             f'    zonesdir: "{directory}"',
             f'    logfile: "{directory / "nsd.log"}"',
