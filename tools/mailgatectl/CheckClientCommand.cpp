@@ -10,10 +10,8 @@
 
 #include "gateway/check/SmtpStageChecks.hpp"
 #include "gateway/checks/HostNameSyntax.hpp"
-#include "gateway/config/ConfigLoader.hpp"
-#include "gateway/config/SettingSpec.hpp"
 #include "gateway/dns/DnsResolver.hpp"
-#include "tools/mailgatectl/CommandLine.hpp"
+#include "tools/mailgatectl/CommandSetup.hpp"
 
 namespace mailgate {
 namespace {
@@ -161,15 +159,12 @@ int runCheckClient(const CommandLine& line) {
         std::cerr << kUsage;
         return 2;
     }
-    Config config = defaultConfig();
-    if (line.config_given || std::filesystem::exists(line.config_path)) {
-        auto loaded = ConfigLoader::loadFile(line.config_path);
-        if (!loaded.ok()) {
-            std::cerr << describeProblems(loaded.problems);
-            return 1;
-        }
-        config = *loaded.config;
+    auto loaded = loadCommandConfig(line);
+    if (!loaded) {
+        std::cerr << loaded.error();
+        return 1;
     }
+    Config config = std::move(*loaded);
     for (const auto& [check, action] : options->overrides) {
         if (!applyOverride(config, check, action)) {
             std::cerr << "mailgatectl check-client: unknown check \"" << check << "\"\n" << kUsage;

@@ -7,12 +7,10 @@
 #include <iostream>
 #include <map>
 
-#include "gateway/config/ConfigLoader.hpp"
-#include "gateway/config/SettingSpec.hpp"
 #include "gateway/dns/DnsResolver.hpp"
 #include "gateway/dnsbl/DnsblCheck.hpp"
 #include "gateway/dnsbl/DnsblDecision.hpp"
-#include "tools/mailgatectl/CommandLine.hpp"
+#include "tools/mailgatectl/CommandSetup.hpp"
 
 namespace mailgate {
 namespace {
@@ -178,15 +176,12 @@ int runDnsbl(const CommandLine& line) {
         std::cerr << "mailgatectl dnsbl: " << client.error() << "\n";
         return 2;
     }
-    Config config = defaultConfig();
-    if (line.config_given || std::filesystem::exists(line.config_path)) {
-        auto outcome = ConfigLoader::loadFile(line.config_path);
-        if (!outcome.ok()) {
-            std::cerr << describeProblems(outcome.problems);
-            return 1;
-        }
-        config = *outcome.config;
+    auto loaded = loadCommandConfig(line);
+    if (!loaded) {
+        std::cerr << loaded.error();
+        return 1;
     }
+    Config config = std::move(*loaded);
     if (!options.zones.empty()) {
         config.dnsbl.zones = options.zones;
     }
