@@ -17,9 +17,9 @@ namespace mailgate {
 struct SmtpReply {
     enum class Kind { Reject, TemporaryFailure };
     Kind kind = Kind::Reject;
-    int code = 550;            // 5xx for Reject, 4xx for TemporaryFailure
-    std::string status;        // enhanced status code, "5.7.1"
-    std::string text;          // human-readable reason, one line
+    int code = 550;      // 5xx for Reject, 4xx for TemporaryFailure
+    std::string status;  // enhanced status code, "5.7.1"
+    std::string text;    // human-readable reason, one line
 
     std::string toString() const { return std::to_string(code) + " " + status + " " + text; }
 };

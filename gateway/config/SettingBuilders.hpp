@@ -20,8 +20,9 @@ using SectionOf = Section Config::*;
 
 template <class Section>
 inline SettingSpec integerSetting(std::string key, SectionOf<Section> section,
-                           std::int64_t Section::*field, std::int64_t fallback,
-                           std::int64_t minimum, std::int64_t maximum, std::string description) {
+                                  std::int64_t Section::*field, std::int64_t fallback,
+                                  std::int64_t minimum, std::int64_t maximum,
+                                  std::string description) {
     SettingSpec spec;
     spec.key = std::move(key);
     spec.type = SettingType::Integer;
@@ -39,8 +40,9 @@ inline SettingSpec integerSetting(std::string key, SectionOf<Section> section,
 }
 
 template <class Section>
-inline SettingSpec stringSetting(std::string key, SectionOf<Section> section, std::string Section::*field,
-                          std::string fallback, std::string description) {
+inline SettingSpec stringSetting(std::string key, SectionOf<Section> section,
+                                 std::string Section::*field, std::string fallback,
+                                 std::string description) {
     SettingSpec spec;
     spec.key = std::move(key);
     spec.type = SettingType::String;
@@ -57,8 +59,8 @@ inline SettingSpec stringSetting(std::string key, SectionOf<Section> section, st
 
 template <class Section>
 inline SettingSpec stringListSetting(std::string key, SectionOf<Section> section,
-                              std::vector<std::string> Section::*field,
-                              std::vector<std::string> fallback, std::string description) {
+                                     std::vector<std::string> Section::*field,
+                                     std::vector<std::string> fallback, std::string description) {
     SettingSpec spec;
     spec.key = std::move(key);
     spec.type = SettingType::StringList;
@@ -75,8 +77,8 @@ inline SettingSpec stringListSetting(std::string key, SectionOf<Section> section
 
 template <class Section, class Enum>
 inline SettingSpec choiceSetting(std::string key, SectionOf<Section> section, Enum Section::*field,
-                          std::vector<std::pair<std::string, Enum>> choices, std::string fallback,
-                          std::string description) {
+                                 std::vector<std::pair<std::string, Enum>> choices,
+                                 std::string fallback, std::string description) {
     SettingSpec spec;
     spec.key = std::move(key);
     spec.type = SettingType::Choice;
@@ -120,7 +122,7 @@ inline SettingSpec restartRequired(SettingSpec spec) {
 }
 
 inline SettingSpec validated(SettingSpec spec,
-                      std::function<std::optional<std::string>(const std::string&)> check) {
+                             std::function<std::optional<std::string>(const std::string&)> check) {
     spec.validate = [check](const SettingValue& value) -> std::optional<std::string> {
         if (const auto* text = std::get_if<std::string>(&value)) {
             return check(*text);

@@ -76,8 +76,8 @@ std::string comment(const SpfResult& result, const std::string& who, const std::
 
 }  // namespace
 
-std::string receivedSpfValue(const SpfResult& result, const SpfQuery& query,
-                             SpfIdentity identity, const std::string& receiver) {
+std::string receivedSpfValue(const SpfResult& result, const SpfQuery& query, SpfIdentity identity,
+                             const std::string& receiver) {
     std::string ip = query.client.toString();
     std::string sender = identity == SpfIdentity::Helo || query.sender.empty()
                              ? "postmaster@" + query.helo
@@ -91,7 +91,8 @@ std::string receivedSpfValue(const SpfResult& result, const SpfQuery& query,
         value += " helo=" + keyValue(query.helo) + ";";
     }
     value += " receiver=" + keyValue(receiver) + ";";
-    value += std::string(" identity=") + (identity == SpfIdentity::Helo ? "helo" : "mailfrom") + ";";
+    value +=
+        std::string(" identity=") + (identity == SpfIdentity::Helo ? "helo" : "mailfrom") + ";";
     if (!result.mechanism.empty()) {
         value += " mechanism=" + keyValue(result.mechanism) + ";";
     }

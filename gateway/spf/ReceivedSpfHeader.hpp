@@ -16,7 +16,7 @@ enum class SpfIdentity { MailFrom, Helo };
 
 // The field value, unfolded: "pass (mx.example.org: domain of a@example.com designates
 // 192.0.2.1 as permitted sender) client-ip=192.0.2.1; envelope-from=..."
-std::string receivedSpfValue(const SpfResult& result, const SpfQuery& query,
-                             SpfIdentity identity, const std::string& receiver);
+std::string receivedSpfValue(const SpfResult& result, const SpfQuery& query, SpfIdentity identity,
+                             const std::string& receiver);
 
 }  // namespace mailgate

@@ -94,8 +94,8 @@ boost::asio::awaitable<CheckOutcome> SpfCheck::check(const SmtpSession& session,
     SpfEvaluator evaluator(dns, options_);
     SpfResult result = co_await evaluator.checkMailFrom(query);
 
-    std::string detail = result.domain.empty() ? result.reason
-                                               : result.domain + ": " + result.reason;
+    std::string detail =
+        result.domain.empty() ? result.reason : result.domain + ": " + result.reason;
     outcome.addSymbol(symbolName(result.code), scoreFor(result.code), detail);
     outcome.headers.push_back(
         {"Received-SPF",

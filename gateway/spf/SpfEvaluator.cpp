@@ -89,8 +89,25 @@ struct SpfEvaluator::Evaluation {
         return result;
     }
 
-    // Counts a void lookup (NXDOMAIN or no records); true when over the limit.
-    bool countVoid() { return ++void_lookups > options.max_void_lookups; }
+    // A mechanism's lookup that gave no records: temperror for a DNS failure; no match
+    // for NXDOMAIN or NODATA (a void lookup, permerror past the limit when it counts);
+    // nothing when the answer has records to look at.
+    std::optional<MechanismOutcome> unusable(const DnsAnswer& answer, const std::string& name,
+                                             DnsType type, bool countsAsVoid) {
+        if (answer.temporaryError()) {
+            return failed(SpfResultCode::Temperror, "DNS error looking up " + name + " " +
+                                                        dnsTypeName(type) + ": " + answer.error);
+        }
+        if (answer.found()) {
+            return std::nullopt;
+        }
+        if (countsAsVoid && ++void_lookups > options.max_void_lookups) {
+            return failed(
+                SpfResultCode::Permerror,
+                "more than " + std::to_string(options.max_void_lookups) + " void DNS lookups");
+        }
+        return matched(false);
+    }
 
     asio::awaitable<Result<std::string>> expandTarget(const SpfMechanism& mechanism,
                                                       const std::string& domain) {
@@ -152,18 +169,8 @@ struct SpfEvaluator::Evaluation {
                                                      bool countVoidLookup) {
         auto type = context.client.isIpv4() ? DnsType::A : DnsType::Aaaa;
         auto answer = co_await dns.resolve(name, type);
-        if (answer.temporaryError()) {
-            co_return failed(SpfResultCode::Temperror, "DNS error looking up " + name + " " +
-                                                           dnsTypeName(type) + ": " +
-                                                           answer.error);
-        }
-        if (!answer.found()) {
-            if (countVoidLookup && countVoid()) {
-                co_return failed(SpfResultCode::Permerror, "more than " +
-                                                               std::to_string(options.max_void_lookups) +
-                                                               " void DNS lookups");
-            }
-            co_return matched(false);
+        if (auto ended = unusable(answer, name, type, countVoidLookup)) {
+            co_return std::move(*ended);
         }
         unsigned prefix = context.client.isIpv4() ? mechanism.ip4_prefix : mechanism.ip6_prefix;
         for (const auto& record : answer.records) {
@@ -178,17 +185,8 @@ struct SpfEvaluator::Evaluation {
     asio::awaitable<MechanismOutcome> matchMx(const std::string& target,
                                               const SpfMechanism& mechanism) {
         auto answer = co_await dns.resolve(target, DnsType::Mx);
-        if (answer.temporaryError()) {
-            co_return failed(SpfResultCode::Temperror,
-                             "DNS error looking up " + target + " MX: " + answer.error);
-        }
-        if (!answer.found()) {
-            if (countVoid()) {
-                co_return failed(SpfResultCode::Permerror, "more than " +
-                                                               std::to_string(options.max_void_lookups) +
-                                                               " void DNS lookups");
-            }
-            co_return matched(false);
+        if (auto ended = unusable(answer, target, DnsType::Mx, true)) {
+            co_return std::move(*ended);
         }
         if (answer.records.size() > static_cast<std::size_t>(options.max_names_per_term)) {
             co_return failed(SpfResultCode::Permerror,
@@ -221,17 +219,8 @@ struct SpfEvaluator::Evaluation {
 
     asio::awaitable<MechanismOutcome> matchExists(const std::string& target) {
         auto answer = co_await dns.resolve(target, DnsType::A);
-        if (answer.temporaryError()) {
-            co_return failed(SpfResultCode::Temperror,
-                             "DNS error looking up " + target + " A: " + answer.error);
-        }
-        if (!answer.found()) {
-            if (countVoid()) {
-                co_return failed(SpfResultCode::Permerror, "more than " +
-                                                               std::to_string(options.max_void_lookups) +
-                                                               " void DNS lookups");
-            }
-            co_return matched(false);
+        if (auto ended = unusable(answer, target, DnsType::A, true)) {
+            co_return std::move(*ended);
         }
         co_return matched(true);
     }
@@ -311,10 +300,11 @@ struct SpfEvaluator::Evaluation {
                                "DNS error looking up " + domain + " TXT: " + answer.error, domain);
         }
         if (!answer.found()) {
-            co_return resultOf(SpfResultCode::None,
-                               "no SPF record at " + domain +
-                                   (answer.status == DnsStatus::NxDomain ? " (no such domain)" : ""),
-                               domain);
+            co_return resultOf(
+                SpfResultCode::None,
+                "no SPF record at " + domain +
+                    (answer.status == DnsStatus::NxDomain ? " (no such domain)" : ""),
+                domain);
         }
         std::vector<const DnsRecord*> selected;
         for (const auto& record : answer.records) {
@@ -373,7 +363,8 @@ struct SpfEvaluator::Evaluation {
         co_return outcome;
     }
 
-    asio::awaitable<HostOutcome> followRedirect(const std::string& spec, const std::string& domain) {
+    asio::awaitable<HostOutcome> followRedirect(const std::string& spec,
+                                                const std::string& domain) {
         HostOutcome outcome;
         if (++dns_terms > options.max_dns_terms) {
             outcome.result = resultOf(SpfResultCode::Permerror,
@@ -399,16 +390,16 @@ struct SpfEvaluator::Evaluation {
 
     // RFC 7208 6.2: the exp= text, or the default when anything about it fails.
     asio::awaitable<std::string> explanation(const HostOutcome& outcome) {
-        const std::string& domain = outcome.explanation_domain.empty() ? outcome.result.domain
-                                                                       : outcome.explanation_domain;
+        const std::string& domain =
+            outcome.explanation_domain.empty() ? outcome.result.domain : outcome.explanation_domain;
         if (outcome.explanation_spec) {
             auto text = co_await explanationText(*outcome.explanation_spec, domain);
             if (text) {
                 co_return *text;
             }
         }
-        auto fallback = co_await expand(options.default_explanation, SpfMacroUse::Explanation,
-                                        domain);
+        auto fallback =
+            co_await expand(options.default_explanation, SpfMacroUse::Explanation, domain);
         co_return fallback ? *fallback : options.default_explanation;
     }
 

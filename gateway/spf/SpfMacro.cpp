@@ -57,16 +57,15 @@ std::string dottedNibbles(const IpAddress& address) {
 }
 
 struct MacroExpand {
-    char letter = 0;        // lower case
-    bool escape = false;    // the letter was upper case
-    unsigned digits = 0;    // 0: all parts
+    char letter = 0;      // lower case
+    bool escape = false;  // the letter was upper case
+    unsigned digits = 0;  // 0: all parts
     bool reverse = false;
     std::string delimiters;
 };
 
 // Reads "%{...}" starting at text[position] == '%' and text[position + 1] == '{'.
-Result<MacroExpand> readMacroExpand(std::string_view text, std::size_t& position,
-                                    SpfMacroUse use) {
+Result<MacroExpand> readMacroExpand(std::string_view text, std::size_t& position, SpfMacroUse use) {
     MacroExpand macro;
     position += 2;
     if (position >= text.size()) {
@@ -100,7 +99,8 @@ Result<MacroExpand> readMacroExpand(std::string_view text, std::size_t& position
         if (digits == 0) {
             return makeError("macro transformer digits must not be zero");
         }
-        macro.digits = static_cast<unsigned>(std::min<unsigned long>(digits, kMaxTransformerDigits));
+        macro.digits =
+            static_cast<unsigned>(std::min<unsigned long>(digits, kMaxTransformerDigits));
     }
     if (position < text.size() && (text[position] == 'r' || text[position] == 'R')) {
         macro.reverse = true;
@@ -277,8 +277,7 @@ Result<void> checkSpfMacroText(std::string_view text, SpfMacroUse use) {
 }
 
 bool usesValidatedName(std::string_view text) {
-    return text.find("%{p") != std::string_view::npos ||
-           text.find("%{P") != std::string_view::npos;
+    return text.find("%{p") != std::string_view::npos || text.find("%{P") != std::string_view::npos;
 }
 
 Result<std::string> expandSpfMacroText(std::string_view text, SpfMacroUse use,

@@ -15,15 +15,15 @@
 namespace mailgate {
 
 struct SpfMacroContext {
-    std::string sender;             // %{s}: local-part@domain
-    std::string local_part;         // %{l}
-    std::string sender_domain;      // %{o}
-    std::string domain;             // %{d}: the domain whose record is being evaluated
-    IpAddress client;               // %{i}, %{c}, %{v}
-    std::string helo;               // %{h}
-    std::string validated_name;     // %{p}, "unknown" when none could be validated
-    std::string receiver;           // %{r}, explanations only
-    std::time_t now = 0;            // %{t}, explanations only
+    std::string sender;          // %{s}: local-part@domain
+    std::string local_part;      // %{l}
+    std::string sender_domain;   // %{o}
+    std::string domain;          // %{d}: the domain whose record is being evaluated
+    IpAddress client;            // %{i}, %{c}, %{v}
+    std::string helo;            // %{h}
+    std::string validated_name;  // %{p}, "unknown" when none could be validated
+    std::string receiver;        // %{r}, explanations only
+    std::time_t now = 0;         // %{t}, explanations only
 };
 
 enum class SpfMacroUse { DomainSpec, Explanation, ModifierValue };

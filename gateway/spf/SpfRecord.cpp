@@ -94,10 +94,10 @@ struct MechanismName {
 };
 
 constexpr MechanismName kMechanisms[] = {
-    {"all", SpfMechanismKind::All},       {"include", SpfMechanismKind::Include},
-    {"a", SpfMechanismKind::A},           {"mx", SpfMechanismKind::Mx},
-    {"ptr", SpfMechanismKind::Ptr},       {"ip4", SpfMechanismKind::Ip4},
-    {"ip6", SpfMechanismKind::Ip6},       {"exists", SpfMechanismKind::Exists},
+    {"all", SpfMechanismKind::All}, {"include", SpfMechanismKind::Include},
+    {"a", SpfMechanismKind::A},     {"mx", SpfMechanismKind::Mx},
+    {"ptr", SpfMechanismKind::Ptr}, {"ip4", SpfMechanismKind::Ip4},
+    {"ip6", SpfMechanismKind::Ip6}, {"exists", SpfMechanismKind::Exists},
 };
 
 Result<SpfMechanism> parseDirective(std::string_view term) {
@@ -213,9 +213,8 @@ Result<SpfRecord> parseSpfRecord(std::string_view text) {
             continue;
         }
         auto end = text.find(' ', position);
-        std::string_view term = text.substr(position, end == std::string_view::npos
-                                                          ? std::string_view::npos
-                                                          : end - position);
+        std::string_view term = text.substr(
+            position, end == std::string_view::npos ? std::string_view::npos : end - position);
         position = end == std::string_view::npos ? text.size() : end;
 
         auto equals = term.find('=');

@@ -20,8 +20,8 @@ enum class SpfMechanismKind { All, Include, A, Mx, Ptr, Ip4, Ip6, Exists };
 struct SpfMechanism {
     SpfResultCode qualifier = SpfResultCode::Pass;  // + pass, - fail, ~ softfail, ? neutral
     SpfMechanismKind kind = SpfMechanismKind::All;
-    std::string domain_spec;  // unexpanded; "" means the current domain (a, mx, ptr)
-    IpNetwork network;        // ip4, ip6
+    std::string domain_spec;   // unexpanded; "" means the current domain (a, mx, ptr)
+    IpNetwork network;         // ip4, ip6
     unsigned ip4_prefix = 32;  // a, mx: the dual-cidr lengths
     unsigned ip6_prefix = 128;
     std::string text;  // as written, for logs and the Received-SPF header

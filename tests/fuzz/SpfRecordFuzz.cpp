@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (mechanism.domain_spec.empty()) {
             continue;
         }
-        if (!mailgate::checkSpfMacroText(mechanism.domain_spec, mailgate::SpfMacroUse::DomainSpec) ||
+        if (!mailgate::checkSpfMacroText(mechanism.domain_spec,
+                                         mailgate::SpfMacroUse::DomainSpec) ||
             !mailgate::expandSpfMacroText(mechanism.domain_spec, mailgate::SpfMacroUse::DomainSpec,
                                           context)) {
             std::abort();

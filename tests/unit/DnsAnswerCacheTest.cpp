@@ -64,8 +64,8 @@ TEST(DnsAnswerCacheTest, HugeTtlIsCapped) {
                 start);
     EXPECT_TRUE(cache.find("example.com", DnsType::Txt,
                            start + seconds(DnsAnswerCache::kMaxTtlSeconds - 1)));
-    EXPECT_FALSE(cache.find("example.com", DnsType::Txt,
-                            start + seconds(DnsAnswerCache::kMaxTtlSeconds)));
+    EXPECT_FALSE(
+        cache.find("example.com", DnsType::Txt, start + seconds(DnsAnswerCache::kMaxTtlSeconds)));
 }
 
 TEST(DnsAnswerCacheTest, StaysWithinItsBound) {

@@ -11,8 +11,8 @@
 namespace mailgate {
 namespace {
 
-using testing::StaticDnsLookup;
 using testing::runToCompletion;
+using testing::StaticDnsLookup;
 
 class SpfEvaluatorTest : public ::testing::Test {
   protected:
@@ -59,7 +59,8 @@ TEST_F(SpfEvaluatorTest, AAndMxWithCidr) {
 TEST_F(SpfEvaluatorTest, MoreThanTenMxNamesIsPermerror) {
     spf("example.com", "v=spf1 mx -all");
     for (int i = 0; i < 11; ++i) {
-        dns.addMx("example.com", static_cast<std::uint16_t>(i), "mx" + std::to_string(i) + ".example.com");
+        dns.addMx("example.com", static_cast<std::uint16_t>(i),
+                  "mx" + std::to_string(i) + ".example.com");
     }
     EXPECT_EQ(check("192.0.2.1", "a@example.com").code, SpfResultCode::Permerror);
 }
@@ -82,8 +83,9 @@ TEST_F(SpfEvaluatorTest, ExistsUsesAnAddressQueryEvenForIpv6) {
 }
 
 TEST_F(SpfEvaluatorTest, IncludeResultsMapAsRfc7208Says) {
-    spf("example.com", "v=spf1 include:pass.example.net include:fail.example.net "
-                       "include:none.example.net ~all");
+    spf("example.com",
+        "v=spf1 include:pass.example.net include:fail.example.net "
+        "include:none.example.net ~all");
     spf("pass.example.net", "v=spf1 ip4:192.0.2.1 -all");
     spf("fail.example.net", "v=spf1 -ip4:192.0.2.2");
     dns.addName("none.example.net");

@@ -49,13 +49,15 @@ TEST(SpfMacroTest, Rfc7208Examples) {
               "bad.strong.lp.3.2.0.192.in-addr._spf.example.com");
     EXPECT_EQ(expand("%{ir}.%{v}.%{l1r-}.lp._spf.%{d2}"),
               "3.2.0.192.in-addr.strong.lp._spf.example.com");
-    EXPECT_EQ(expand("%{d2}.trusted-domains.example.net"), "example.com.trusted-domains.example.net");
+    EXPECT_EQ(expand("%{d2}.trusted-domains.example.net"),
+              "example.com.trusted-domains.example.net");
 }
 
 TEST(SpfMacroTest, Ipv6ClientIsDottedNibbles) {
     auto context = exampleContext("2001:db8::cb01");
-    EXPECT_EQ(expand("%{ir}.%{v}._spf.%{d2}", SpfMacroUse::DomainSpec, context),
-              "1.0.B.C.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.B.D.0.1.0.0.2.ip6._spf.example.com");
+    EXPECT_EQ(
+        expand("%{ir}.%{v}._spf.%{d2}", SpfMacroUse::DomainSpec, context),
+        "1.0.B.C.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.B.D.0.1.0.0.2.ip6._spf.example.com");
     EXPECT_EQ(expand("%{c}", SpfMacroUse::Explanation, context), "2001:db8::cb01");
 }
 
@@ -93,13 +95,13 @@ TEST(SpfMacroTest, LongExpansionLosesLabelsFromTheLeft) {
                          std::string(60, 'c') + "." + std::string(60, 'd');
     auto name = expand("%{l}.%{d}", SpfMacroUse::DomainSpec, context);
     EXPECT_LE(name.size(), 253u);
-    EXPECT_EQ(name, std::string(60, 'b') + "." + std::string(60, 'c') + "." +
-                        std::string(60, 'd') + ".email.example.com");
+    EXPECT_EQ(name, std::string(60, 'b') + "." + std::string(60, 'c') + "." + std::string(60, 'd') +
+                        ".email.example.com");
 }
 
 TEST(SpfMacroTest, SyntaxErrors) {
-    for (const char* text : {"%", "%{", "%{d", "%{d2", "%{q}", "%{d0}", "%x", "%{d.}x",
-                             "%{dr+}a", "%{d}.123", "a.b.c-"}) {
+    for (const char* text : {"%", "%{", "%{d", "%{d2", "%{q}", "%{d0}", "%x", "%{d.}x", "%{dr+}a",
+                             "%{d}.123", "a.b.c-"}) {
         EXPECT_FALSE(checkSpfMacroText(text, SpfMacroUse::DomainSpec).ok()) << text;
     }
     EXPECT_TRUE(checkSpfMacroText("%{d}", SpfMacroUse::DomainSpec).ok());

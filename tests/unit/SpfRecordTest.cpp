@@ -82,7 +82,7 @@ TEST(SpfRecordTest, RejectsMalformedRecords) {
     errorOf("v=spf1 ip6:2001:db8::/129");
     errorOf("v=spf1 a/033");  // leading zero
     errorOf("v=spf1 a//129");
-    errorOf("v=spf1 a:foo");  // no top-level label
+    errorOf("v=spf1 a:foo");          // no top-level label
     errorOf("v=spf1 a:example.123");  // numeric top-level label
     errorOf("v=spf1 a:%{x}.example.com");
     errorOf("v=spf1 a:%{d0}.example.com");
@@ -92,7 +92,9 @@ TEST(SpfRecordTest, RejectsMalformedRecords) {
     errorOf("v=spf1 redirect=");
     errorOf("v=spf1 moo=%{z}");
     errorOf("v=spf1 a:example.com\r-all");
-    errorOf("v=spf1 \x80" "a -all");
+    errorOf(
+        "v=spf1 \x80"
+        "a -all");
     errorOf(std::string("v=spf1 a:example.com\0 -all", 26));
 }
 

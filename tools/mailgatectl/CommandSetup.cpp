@@ -40,8 +40,7 @@ Result<std::shared_ptr<DnsResolver>> makeCommandResolver(boost::asio::io_context
                                                          const Config& config,
                                                          const ResolverChoice& choice) {
     DnsResolverSettings settings{choice.servers.empty() ? config.dns.servers : choice.servers,
-                                 choice.timeout_ms > 0 ? choice.timeout_ms
-                                                       : config.dns.timeout_ms};
+                                 choice.timeout_ms > 0 ? choice.timeout_ms : config.dns.timeout_ms};
     return DnsResolver::create(io, settings);
 }
 

@@ -8,8 +8,8 @@ namespace mailgate {
 namespace {
 
 std::optional<std::string> checkResultName(const std::string& text) {
-    static const std::vector<std::string> kNames = {"pass",     "fail",      "softfail", "neutral",
-                                                    "none",     "permerror", "temperror"};
+    static const std::vector<std::string> kNames = {"pass", "fail",      "softfail", "neutral",
+                                                    "none", "permerror", "temperror"};
     if (std::find(kNames.begin(), kNames.end(), text) == kNames.end()) {
         return "\"" + text +
                "\" is not an SPF result (pass, fail, softfail, neutral, none, permerror, "
@@ -59,19 +59,18 @@ void appendSpfSettings(std::vector<SettingSpec>& specs) {
                           "Score added when SPF passes (negative: less likely spam)."));
     specs.push_back(score("spf.score_fail", &S::score_fail, 5.0,
                           "Score added for SPF fail (when fail does not reject)."));
-    specs.push_back(score("spf.score_softfail", &S::score_softfail, 2.0,
-                          "Score added for SPF softfail."));
-    specs.push_back(score("spf.score_neutral", &S::score_neutral, 0.5,
-                          "Score added for SPF neutral."));
+    specs.push_back(
+        score("spf.score_softfail", &S::score_softfail, 2.0, "Score added for SPF softfail."));
+    specs.push_back(
+        score("spf.score_neutral", &S::score_neutral, 0.5, "Score added for SPF neutral."));
     specs.push_back(score("spf.score_none", &S::score_none, 0.5,
                           "Score added when the sender domain publishes no SPF record."));
     specs.push_back(score("spf.score_permerror", &S::score_permerror, 1.0,
                           "Score added when the sender domain's SPF record is malformed."));
     specs.push_back(score("spf.score_temperror", &S::score_temperror, 0.0,
                           "Score added when DNS failed during the SPF check."));
-    specs.push_back(booleanSetting("spf.skip_authenticated", &Config::spf,
-                                   &S::skip_authenticated, true,
-                                   "Do not check SPF for SASL-authenticated clients."));
+    specs.push_back(booleanSetting("spf.skip_authenticated", &Config::spf, &S::skip_authenticated,
+                                   true, "Do not check SPF for SASL-authenticated clients."));
     specs.push_back(booleanSetting("spf.skip_trusted_networks", &Config::spf,
                                    &S::skip_trusted_networks, true,
                                    "Do not check SPF for clients in the trusted networks."));
