@@ -5,8 +5,12 @@
 #include <netinet/in.h>
 #include <strings.h>
 
+#include <chrono>
+#include <cstdio>
 #include <exception>
 #include <string>
+
+#include "gateway/check/PolicyStageHeader.hpp"
 
 #include "milter/MilterSession.hpp"
 
@@ -73,6 +77,49 @@ sfsistat guarded(SMFICTX* context, const char* stage, Body body) {
     return SMFIS_TEMPFAIL;
 }
 
+std::string symbolList(const std::vector<Symbol>& symbols) {
+    std::string text;
+    char score[32];
+    for (const auto& symbol : symbols) {
+        std::snprintf(score, sizeof score, "%g", symbol.score);
+        text += (text.empty() ? "" : ",") + symbol.name + "(" + score + ")";
+    }
+    return text;
+}
+
+std::int64_t unixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// The policy stage's X-Mailgate-Policy headers: all are removed (they are ours, and a
+// sender may have written some); those the policy daemon signed for this client and
+// sender give their symbols (for the score) and their headers, which are added at the
+// top (Received-SPF, X-Greylist).
+PolicyStageReading applyPolicyStageHeaders(SMFICTX* context, MilterSession& session) {
+    if (!session.config) {
+        return {};
+    }
+    const auto& settings = session.config->policy_header;
+    PolicyStageReading stage =
+        readPolicyStageHeaders(session.policy_headers, settings.secret, session.client_address,
+                               session.sender, unixNow(), settings.max_age_s);
+    for (auto index = static_cast<int>(session.policy_headers.size()); index >= 1; --index) {
+        if (smfi_chgheader(context, const_cast<char*>(kPolicyStageHeaderName), index, nullptr) !=
+            MI_SUCCESS) {
+            throw std::runtime_error("cannot remove an X-Mailgate-Policy header");
+        }
+    }
+    for (auto header = stage.headers.rbegin(); header != stage.headers.rend(); ++header) {
+        if (smfi_insheader(context, 0, const_cast<char*>(header->name.c_str()),
+                           const_cast<char*>(header->value.c_str())) != MI_SUCCESS) {
+            throw std::runtime_error("cannot add the " + header->name + " header");
+        }
+    }
+    return stage;
+}
+
 sfsistat onConnect(SMFICTX* context, char* hostname, _SOCK_ADDR* address) {
     try {
         auto* session = new MilterSession();
@@ -121,11 +168,13 @@ sfsistat onData(SMFICTX* context) {
 }
 
 sfsistat onHeader(SMFICTX* context, char* name, char* value) {
-    (void)value;
     return guarded(context, "header", [&](MilterSession& session) {
         ++session.header_count;
         if (name != nullptr && strcasecmp(name, kMailgateIdHeader) == 0) {
             ++session.forged_id_headers;
+        }
+        if (name != nullptr && strcasecmp(name, kPolicyStageHeaderName) == 0) {
+            session.policy_headers.emplace_back(value ? value : "");
         }
         return SMFIS_CONTINUE;
     });
@@ -156,6 +205,7 @@ sfsistat onEndOfMessage(SMFICTX* context) {
                            session.mailgate_id.data()) != MI_SUCCESS) {
             throw std::runtime_error("cannot add the X-Mailgate-Id header");
         }
+        PolicyStageReading stage = applyPolicyStageHeaders(context, session);
         installedContext->logger.info(
             LogLine("message_decision")
                 .add("queue_id", session.queue_id)
@@ -168,6 +218,10 @@ sfsistat onEndOfMessage(SMFICTX* context) {
                 .add("headers", session.header_count)
                 .add("body_bytes", session.body_bytes)
                 .add("removed_forged_headers", session.forged_id_headers)
+                .add("policy_symbols", symbolList(stage.symbols))
+                .add("policy_headers_believed", stage.believed)
+                .add("policy_headers_refused", stage.refused)
+                .add("policy_header_refusal", stage.refusal)
                 .add("action", "accept")
                 .add("config_generation", session.config ? session.config->generation : 0));
         session.startMessage();

@@ -28,6 +28,8 @@ struct MilterSession {
     std::uint64_t header_count = 0;
     std::uint64_t body_bytes = 0;
     int forged_id_headers = 0;  // X-Mailgate-Id headers that arrived with the message
+    // X-Mailgate-Policy values: the policy daemon's (prepended by Postfix) and any forged.
+    std::vector<std::string> policy_headers;
 
     void startMessage() {
         config.reset();
@@ -39,6 +41,7 @@ struct MilterSession {
         header_count = 0;
         body_bytes = 0;
         forged_id_headers = 0;
+        policy_headers.clear();
     }
 };
 

@@ -1,10 +1,126 @@
 // The decision for a policy request, and its log line (see PolicyDecider.hpp).
 #include "policyd/PolicyDecider.hpp"
 
-namespace mailgate {
+#include <chrono>
+#include <cstdio>
 
-PolicyReply PolicyDecider::decide(const PolicyRequest& request, const Config& config) {
-    PolicyReply reply;
+#include "gateway/check/PolicyStageHeader.hpp"
+#include "policyd/PolicyAction.hpp"
+#include "policyd/SessionFromRequest.hpp"
+
+namespace mailgate {
+namespace {
+
+std::int64_t unixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string symbolList(const CheckOutcome& outcome) {
+    std::string text;
+    char score[32];
+    for (const auto& symbol : outcome.symbols) {
+        std::snprintf(score, sizeof score, "%g", symbol.score);
+        text += (text.empty() ? "" : ",") + symbol.name + "(" + score + ")";
+    }
+    return text;
+}
+
+std::string unfinishedChecks(const SmtpStageVerdict& verdict) {
+    std::string text;
+    for (const auto& result : verdict.filters.checks) {
+        if (!result.finished) {
+            text += (text.empty() ? "" : ",") + result.check;
+        }
+    }
+    if (verdict.greylist && verdict.greylist->state == "unfinished") {
+        text += (text.empty() ? "" : ",") + std::string("greylist");
+    }
+    return text;
+}
+
+}  // namespace
+
+std::shared_ptr<const SmtpStagePolicy> PolicyDecider::policyFor(const ConfigSnapshot& config) {
+    std::lock_guard lock(mutex_);
+    if (compiled_for_ != config) {
+        compiled_ = std::make_shared<const SmtpStagePolicy>(*config, greylist_store_);
+        compiled_for_ = config;
+    }
+    return compiled_;
+}
+
+std::string PolicyDecider::policyHeader(const Config& config, const SmtpSession& session,
+                                        const CheckOutcome& merged,
+                                        PolicyTransaction& transaction) const {
+    if (config.policy_header.secret.empty() || session.stage != SmtpStage::Rcpt ||
+        merged.reply || (merged.symbols.empty() && merged.headers.empty())) {
+        return {};
+    }
+    PolicyStageRecord record;
+    record.client_address = session.client_address.toString();
+    record.sender = session.sender;
+    record.symbols = merged.symbols;
+    record.headers = merged.headers;
+    // The same content for the next recipient needs no second header.
+    std::string content = signPolicyStageRecord(record, config.policy_header.secret);
+    if (content == transaction.prepended_content) {
+        return {};
+    }
+    transaction.prepended_content = content;
+    record.time = unixNow();
+    return std::string(kPolicyStageHeaderName) + ": " +
+           signPolicyStageRecord(record, config.policy_header.secret);
+}
+
+boost::asio::awaitable<PolicyReply> PolicyDecider::decide(const PolicyRequest& request,
+                                                          PolicyTransaction& transaction,
+                                                          ConfigSnapshot config) {
+    auto started = std::chrono::steady_clock::now();
+    transaction.follow(std::string(request.get("instance")));
+    auto facts = smtpSessionFromRequest(request);
+    if (!facts) {
+        logger_.warning(LogLine("policy_request_unusable")
+                            .add("queue_id", request.queueId())
+                            .add("instance", request.get("instance"))
+                            .add("reason", facts.error())
+                            .add("action", "DUNNO"));
+        co_return PolicyReply{};
+    }
+    auto session = std::make_shared<SmtpSession>(std::move(*facts));
+    if (session->stage == SmtpStage::Rcpt) {
+        session->recipient_count = transaction.recipients_let_through;
+    }
+    auto policy = policyFor(config);
+    auto deadline = started + std::chrono::milliseconds(config->policyd.reply_deadline_ms);
+    SmtpStageVerdict verdict = co_await policy->evaluate(session, dns_, deadline, unixNow());
+    if (verdict.greylist && (verdict.greylist->state == "store_failed" ||
+                             verdict.greylist->state == "unfinished")) {
+        greylist_store_failures_.fetch_add(1);
+    }
+    std::string header = policyHeader(*config, *session, verdict.merged, transaction);
+    PolicyReply reply = policyReplyFor(verdict.merged, header, config->policyd.warn_only);
+    if (session->stage == SmtpStage::Rcpt && !verdict.merged.reply) {
+        ++transaction.recipients_let_through;
+    }
+    auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+                       std::chrono::steady_clock::now() - started)
+                       .count();
+    log(request, *config, verdict, reply, elapsed);
+    co_return reply;
+}
+
+void PolicyDecider::log(const PolicyRequest& request, const Config& config,
+                        const SmtpStageVerdict& verdict, const PolicyReply& reply,
+                        std::int64_t elapsedMicroseconds) {
+    if (!logger_.enabled(LogLevel::Info)) {
+        return;
+    }
+    // The action as Postfix gets it, but the signed header only by name: it is long.
+    std::string action = reply.action.compare(0, 8, "PREPEND ") == 0
+                             ? std::string("PREPEND ") + kPolicyStageHeaderName
+                             : reply.action;
     LogLine line("policy_decision");
     line.add("queue_id", request.queueId())
         .add("protocol_state", request.protocolState())
@@ -15,10 +131,24 @@ PolicyReply PolicyDecider::decide(const PolicyRequest& request, const Config& co
         .add("sender", request.get("sender"))
         .add("recipient", request.get("recipient"))
         .add("sasl_username", request.get("sasl_username"))
-        .add("action", reply.action)
+        .add("action", action);
+    if (!verdict.merged.symbols.empty()) {
+        line.add("symbols", symbolList(verdict.merged));
+    }
+    if (verdict.greylist) {
+        line.add("greylist", verdict.greylist->state)
+            .add("greylist_detail", verdict.greylist->detail);
+    }
+    if (!verdict.merged.dependency_failure.empty()) {
+        line.add("dependency_failure", verdict.merged.dependency_failure);
+        line.add("greylist_store_failures", greylist_store_failures_.load());
+    }
+    if (auto unfinished = unfinishedChecks(verdict); !unfinished.empty()) {
+        line.add("unfinished", unfinished);
+    }
+    line.add("elapsed_us", elapsedMicroseconds)
         .add("config_generation", static_cast<std::uint64_t>(config.generation));
     logger_.info(line);
-    return reply;
 }
 
 }  // namespace mailgate

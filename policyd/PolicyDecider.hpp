@@ -1,23 +1,51 @@
-// PolicyDecider: turns one policy request into one reply and one decision log line.
-// For now every request gets DUNNO (no check is wired yet); the SMTP-stage checks of the
-// core plug in here. It knows nothing of sockets.
+// PolicyDecider: turns one policy request into one reply and one decision log line. It
+// translates the request into an SmtpSession, asks the snapshot's SmtpStagePolicy (built
+// once per config snapshot) under policyd.reply_deadline_ms, signs the policy-stage
+// header for the milter when there is something to pass on, and words the Postfix
+// action. It knows nothing of sockets; it never throws for a request.
 #pragma once
 
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include "gateway/check/SmtpStagePolicy.hpp"
 #include "gateway/config/Config.hpp"
+#include "gateway/dns/DnsLookup.hpp"
+#include "gateway/greylist/GreylistStore.hpp"
 #include "gateway/log/Logger.hpp"
 #include "policyd/PolicyReply.hpp"
 #include "policyd/PolicyRequest.hpp"
+#include "policyd/PolicyTransaction.hpp"
 
 namespace mailgate {
 
 class PolicyDecider {
   public:
-    explicit PolicyDecider(Logger& logger) : logger_(logger) {}
+    PolicyDecider(Logger& logger, DnsLookup& dns, std::shared_ptr<GreylistStore> greylistStore)
+        : logger_(logger), dns_(dns), greylist_store_(std::move(greylistStore)) {}
 
-    PolicyReply decide(const PolicyRequest& request, const Config& config);
+    boost::asio::awaitable<PolicyReply> decide(const PolicyRequest& request,
+                                               PolicyTransaction& transaction,
+                                               ConfigSnapshot config);
+
+    // Greylisting decisions made without the store (Redis down or late), since start.
+    std::uint64_t greylistStoreFailures() const { return greylist_store_failures_.load(); }
 
   private:
+    std::shared_ptr<const SmtpStagePolicy> policyFor(const ConfigSnapshot& config);
+    std::string policyHeader(const Config& config, const SmtpSession& session,
+                             const CheckOutcome& merged, PolicyTransaction& transaction) const;
+    void log(const PolicyRequest& request, const Config& config, const SmtpStageVerdict& verdict,
+             const PolicyReply& reply, std::int64_t elapsedMicroseconds);
+
     Logger& logger_;
+    DnsLookup& dns_;
+    std::shared_ptr<GreylistStore> greylist_store_;
+    std::mutex mutex_;
+    ConfigSnapshot compiled_for_;
+    std::shared_ptr<const SmtpStagePolicy> compiled_;
+    std::atomic<std::uint64_t> greylist_store_failures_{0};
 };
 
 }  // namespace mailgate

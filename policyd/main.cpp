@@ -1,12 +1,16 @@
 // mailgate-policyd: the Postfix SMTP access policy daemon (check_policy_service).
-// Wires config, logging, the Redis connection and the PolicyServer to one io_context run
-// by policyd.threads threads, and handles SIGHUP (reload), SIGTERM and SIGINT (stop).
+// Wires config, logging, the DNS resolver, the asynchronous Redis client (greylisting),
+// the decider and the PolicyServer to one io_context run by policyd.threads threads, and
+// handles SIGHUP (reload), SIGTERM and SIGINT (stop).
 #include <iostream>
 #include <thread>
 #include <vector>
 
 #include "gateway/daemon/DaemonRuntime.hpp"
 #include "gateway/daemon/DaemonStartup.hpp"
+#include "gateway/dns/DnsResolver.hpp"
+#include "gateway/greylist/RedisGreylistStore.hpp"
+#include "gateway/store/RedisClient.hpp"
 #include "gateway/util/Asio.hpp"
 #include "policyd/PolicyServer.hpp"
 
@@ -16,18 +20,19 @@ namespace {
 
 void handleSignals(boost::asio::signal_set& signals, ConfigHolder& config,
                    const DaemonOptions& options, Logger& logger, PolicyServer& server,
-                   boost::asio::io_context& io) {
+                   RedisClient& redis, boost::asio::io_context& io) {
     signals.async_wait([&](boost::system::error_code error, int signal) {
         if (error) {
             return;
         }
         if (signal == SIGHUP) {
             reloadConfig(config, options.config_path, logger);
-            handleSignals(signals, config, options, logger, server, io);
+            handleSignals(signals, config, options, logger, server, redis, io);
             return;
         }
         logger.info(LogLine("policyd_stopping").add("signal", signal));
         server.stop();
+        redis.stop();
         io.stop();
     });
 }
@@ -49,7 +54,15 @@ int main(int argc, char** argv) {
     ConfigHolder& config = runtime.config;
 
     boost::asio::io_context io;
-    PolicyDecider decider(logger);
+    DnsResolverSettings dnsSettings{initial->dns.servers, initial->dns.timeout_ms};
+    auto resolver = DnsResolver::create(io, dnsSettings);
+    if (!resolver) {
+        logger.error(LogLine("policyd_start_failed").add("reason", resolver.error()));
+        std::cerr << "mailgate-policyd: " << resolver.error() << "\n";
+        return 1;
+    }
+    auto redis = RedisClient::create(io, initial->redis, logger);
+    PolicyDecider decider(logger, **resolver, std::make_shared<RedisGreylistStore>(redis));
     auto context = std::make_shared<PolicyServerContext>(config, decider, logger);
     PolicyServer server(io, context);
     auto listening =
@@ -61,10 +74,11 @@ int main(int argc, char** argv) {
     }
 
     boost::asio::signal_set signals(io, SIGHUP, SIGTERM, SIGINT);
-    handleSignals(signals, config, *options, logger, server, io);
+    handleSignals(signals, config, *options, logger, server, *redis, io);
     logger.info(LogLine("policyd_started")
                     .add("config", options->config_path.string())
-                    .add("threads", initial->policyd.threads));
+                    .add("threads", initial->policyd.threads)
+                    .add("policy_header", initial->policy_header.secret.empty() ? "off" : "signed"));
 
     std::vector<std::thread> workers;
     for (std::int64_t i = 1; i < initial->policyd.threads; ++i) {

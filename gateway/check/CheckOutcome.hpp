@@ -20,6 +20,9 @@ struct SmtpReply {
     int code = 550;      // 5xx for Reject, 4xx for TemporaryFailure
     std::string status;  // enhanced status code, "5.7.1"
     std::string text;    // human-readable reason, one line
+    // A deferral that only applies when nothing later rejects the mail for good (Postfix's
+    // DEFER_IF_PERMIT): greylisting must not turn a certain reject into a retry.
+    bool unless_rejected = false;
 
     std::string toString() const { return std::to_string(code) + " " + status + " " + text; }
 };

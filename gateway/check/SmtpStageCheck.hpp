@@ -1,8 +1,10 @@
-// SmtpStageCheck: the shape every check of the SMTP stage has (DNSBL, SPF, PTR, HELO,
-// sender domain; later greylisting, access lists, recipient verification). One entry
-// point that reads the session's facts, may ask DNS, and returns a CheckOutcome; it is
-// built once per config snapshot from its settings and is immutable after, so one
-// instance serves every connection at once. It knows nothing of Postfix or libmilter.
+// SmtpStageCheck: the shape every check of the SMTP stage has (access lists, relay,
+// DNSBL, SPF, PTR, HELO, sender, limits). One entry point that reads the session's facts,
+// may ask DNS, and returns a CheckOutcome; the stages it judges; and what it contributes
+// when it has not finished by the reply deadline. It is built once per config snapshot
+// from its settings and is immutable after, so one instance serves every connection at
+// once. It knows nothing of Postfix or libmilter. Greylisting, which needs the other
+// checks' verdict first, is a GreylistCheck, not one of these.
 #pragma once
 
 #include <string_view>
@@ -23,6 +25,12 @@ class SmtpStageCheck {
     // the check's policy says so, a temporary-failure reply.
     virtual boost::asio::awaitable<CheckOutcome> check(const SmtpSession& session,
                                                        DnsLookup& dns) const = 0;
+    // Whether the check judges the session at this stage.
+    virtual bool appliesAt(SmtpStage stage) const = 0;
+    // Its contribution when check() has not finished by the reply deadline: what its
+    // configured policy for a failed dependency says (a zero-score symbol, and a deferral
+    // only where that policy asks for one). Never a reject.
+    virtual CheckOutcome unfinished() const = 0;
 };
 
 }  // namespace mailgate

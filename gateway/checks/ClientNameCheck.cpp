@@ -119,4 +119,11 @@ boost::asio::awaitable<ClientNameCheck::Confirmation> ClientNameCheck::confirmFo
     co_return confirmation;
 }
 
+CheckOutcome ClientNameCheck::unfinished() const {
+    CheckOutcome outcome;
+    recordDnsFailure(outcome, action_, on_dns_failure_, "CLIENT_PTR_DNS_FAILURE",
+                     "PTR check not finished by the reply deadline", kDnsFailureText);
+    return outcome;
+}
+
 }  // namespace mailgate

@@ -17,6 +17,10 @@ class ClientNameCheck : public SmtpStageCheck {
     std::string_view name() const override { return "ptr"; }
     boost::asio::awaitable<CheckOutcome> check(const SmtpSession& session,
                                                DnsLookup& dns) const override;
+    bool appliesAt(SmtpStage stage) const override {
+        return isEnvelopeStageFrom(stage, SmtpStage::Connect);
+    }
+    CheckOutcome unfinished() const override;
 
     // A PTR set of hundreds of names must not multiply our DNS traffic; 10 is the bound
     // RFC 7208 4.6.4 sets for the same forward check in SPF's "ptr" mechanism.

@@ -135,4 +135,12 @@ boost::asio::awaitable<void> HeloCheck::judgeResolving(CheckOutcome& outcome,
                   rejectReply("5.7.1", "Helo command rejected: Host not found"));
 }
 
+CheckOutcome HeloCheck::unfinished() const {
+    CheckOutcome outcome;
+    recordDnsFailure(outcome, action_, on_dns_failure_, "HELO_DNS_FAILURE",
+                     "HELO check not finished by the reply deadline",
+                     "Helo command rejected: temporary DNS failure, try again later");
+    return outcome;
+}
+
 }  // namespace mailgate

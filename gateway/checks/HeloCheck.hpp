@@ -22,6 +22,10 @@ class HeloCheck : public SmtpStageCheck {
     std::string_view name() const override { return "helo"; }
     boost::asio::awaitable<CheckOutcome> check(const SmtpSession& session,
                                                DnsLookup& dns) const override;
+    bool appliesAt(SmtpStage stage) const override {
+        return isEnvelopeStageFrom(stage, SmtpStage::Helo);
+    }
+    CheckOutcome unfinished() const override;
 
   private:
     bool isOwnAddress(const IpAddress& address) const;

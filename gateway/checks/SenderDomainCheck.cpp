@@ -94,4 +94,10 @@ boost::asio::awaitable<CheckOutcome> SenderDomainCheck::check(const SmtpSession&
     co_return outcome;
 }
 
+CheckOutcome SenderDomainCheck::unfinished() const {
+    CheckOutcome outcome;
+    recordDnsFailure(outcome, "sender domain check not finished by the reply deadline");
+    return outcome;
+}
+
 }  // namespace mailgate

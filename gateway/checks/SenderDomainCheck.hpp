@@ -20,6 +20,10 @@ class SenderDomainCheck : public SmtpStageCheck {
     std::string_view name() const override { return "sender_domain"; }
     boost::asio::awaitable<CheckOutcome> check(const SmtpSession& session,
                                                DnsLookup& dns) const override;
+    bool appliesAt(SmtpStage stage) const override {
+        return isEnvelopeStageFrom(stage, SmtpStage::Mail);
+    }
+    CheckOutcome unfinished() const override;
 
   private:
     void recordUnknown(CheckOutcome& outcome, const std::string& domain,

@@ -48,6 +48,8 @@ struct PolicydSettings {
     std::int64_t max_line_length = 0;
     std::int64_t max_attributes = 0;
     std::int64_t max_request_bytes = 0;
+    std::int64_t reply_deadline_ms = 0;
+    bool warn_only = false;  // answer WARN instead of rejecting or deferring (trial runs)
 };
 
 struct MilterSettings {
@@ -114,6 +116,69 @@ struct ClientCheckSettings {
     double score_sender_domain_null_mx = 0;
 };
 
+// [access] (A9): see settings/AccessSettings.cpp and gateway/access/.
+struct AccessSettings {
+    std::vector<std::string> banned_clients;
+    std::vector<std::string> allowed_clients;  // empty: everyone not banned
+    std::string reject_text;
+};
+
+// [relay] (A4): see settings/RelaySettings.cpp and gateway/relay/.
+struct RelaySettings {
+    bool check = true;  // reject relaying at RCPT (Postfix's reject_unauth_destination)
+    std::vector<std::string> domains;
+    bool subdomains = false;
+    std::vector<std::string> trusted_networks;  // CIDR
+};
+
+// [local_senders] (B1): see settings/LocalSenderSettings.cpp.
+struct LocalSenderSettings {
+    bool enabled = false;
+    std::vector<std::string> addresses;  // also read from addresses_file
+    std::string addresses_file;
+    bool skip_trusted_networks = true;
+    bool skip_authenticated = false;
+};
+
+// [limits] (A5): see settings/LimitSettings.cpp.
+struct LimitSettings {
+    std::int64_t max_recipients = 0;    // 0: no limit
+    std::int64_t max_message_size = 0;  // bytes; 0: no limit
+};
+
+// [greylist] (C14): see settings/GreylistSettings.cpp and gateway/greylist/.
+enum class GreylistAction { DeferIfPermit, Defer };
+enum class GreylistFailurePolicy { Dunno, Tempfail };
+
+struct GreylistSettings {
+    bool enabled = false;
+    std::int64_t delay_s = 300;
+    std::int64_t retry_window_s = 172800;
+    std::int64_t pass_lifetime_s = 3024000;
+    std::int64_t auto_whitelist_after = 5;
+    std::int64_t auto_whitelist_interval_s = 3600;
+    std::int64_t ipv4_prefix = 24;
+    std::int64_t ipv6_prefix = 64;
+    bool key_on_spf_domain = false;
+    // The lists hold the config's entries followed by those of the files.
+    std::vector<std::string> whitelist_clients;
+    std::string whitelist_clients_file;
+    std::vector<std::string> whitelist_recipients;
+    std::string whitelist_recipients_file;
+    std::vector<std::string> whitelist_sender_domains;
+    GreylistAction action = GreylistAction::DeferIfPermit;
+    std::string reply_text;
+    bool add_header = true;
+    GreylistFailurePolicy on_redis_failure = GreylistFailurePolicy::Dunno;
+};
+
+// [policy_header]: how the policy stage's results reach the milter (see
+// gateway/check/PolicyStageHeader.hpp).
+struct PolicyHeaderSettings {
+    std::string secret;  // shared by both daemons; empty: nothing is passed on
+    std::int64_t max_age_s = 3600;
+};
+
 struct RulesSettings {
     std::string directory;
 };
@@ -127,6 +192,12 @@ struct Config {
     SpfSettings spf;
     DnsblSettings dnsbl;
     ClientCheckSettings client_checks;
+    AccessSettings access;
+    RelaySettings relay;
+    LocalSenderSettings local_senders;
+    LimitSettings limits;
+    GreylistSettings greylist;
+    PolicyHeaderSettings policy_header;
     RulesSettings rules;
 
     // Where this snapshot came from, for logs and for resolving relative paths.

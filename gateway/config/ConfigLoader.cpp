@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "gateway/config/RuleFile.hpp"
+#include "gateway/config/EntryChecks.hpp"
 #include "gateway/config/SettingSpec.hpp"
 #include "gateway/util/Result.hpp"
 
@@ -167,6 +168,7 @@ class Loading {
                         config);
         }
         checkAcrossSettings(config);
+        loadEntryFiles(config);
         loadRules(config);
         return finish(config);
     }
@@ -233,6 +235,66 @@ class Loading {
         if (config.policyd.listen.empty()) {
             report(where("policyd.listen"), "policyd.listen", "needs at least one address");
         }
+    }
+
+    // Files of list entries that settings name: each line's entries are checked like the
+    // setting's own and appended to its list; a bad line is a problem at FILE:LINE.
+    void loadEntryFiles(Config& config) {
+        appendEntryFile(config.greylist.whitelist_clients_file, "greylist.whitelist_clients_file",
+                        checkClientPatternEntry, config.greylist.whitelist_clients);
+        appendEntryFile(config.greylist.whitelist_recipients_file,
+                        "greylist.whitelist_recipients_file", checkRecipientPatternEntry,
+                        config.greylist.whitelist_recipients);
+        appendEntryFile(config.local_senders.addresses_file, "local_senders.addresses_file",
+                        checkMailAddressEntry, config.local_senders.addresses);
+    }
+
+    void appendEntryFile(std::string& path, const std::string& key,
+                         std::optional<std::string> (*check)(const std::string&),
+                         std::vector<std::string>& entries) {
+        if (path.empty()) {
+            return;
+        }
+        std::filesystem::path file = path;
+        if (file.is_relative()) {
+            file = base_ / file;
+        }
+        path = file.lexically_normal().string();
+        std::ifstream in(path);
+        if (!in) {
+            report(where(key), key, "cannot read " + path);
+            return;
+        }
+        constexpr std::size_t kMaxEntries = 1000000;
+        std::string line;
+        int number = 0;
+        while (std::getline(in, line)) {
+            ++number;
+            auto entry = entryOfLine(line);
+            if (entry.empty()) {
+                continue;
+            }
+            if (auto problem = check(entry)) {
+                problems_.push_back({path, number, 1, "", *problem});
+            } else if (entries.size() >= kMaxEntries) {
+                problems_.push_back({path, number, 1, "", "more than 1000000 entries"});
+                return;
+            } else {
+                entries.push_back(std::move(entry));
+            }
+        }
+    }
+
+    // The entry on one line of an entry file: blanks trimmed, "#" to the end dropped.
+    static std::string entryOfLine(const std::string& line) {
+        auto hash = line.find('#');
+        std::string text = line.substr(0, hash);
+        auto first = text.find_first_not_of(" \t\r");
+        if (first == std::string::npos) {
+            return {};
+        }
+        auto last = text.find_last_not_of(" \t\r");
+        return text.substr(first, last - first + 1);
     }
 
     void loadRules(Config& config) {

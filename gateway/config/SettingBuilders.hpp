@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "gateway/config/EntryChecks.hpp"
 #include "gateway/config/SettingSpec.hpp"
 
 namespace mailgate {
@@ -178,5 +179,12 @@ inline SettingSpec numberSetting(std::string key, SectionOf<Section> section,
 void appendSpfSettings(std::vector<SettingSpec>& specs);
 void appendDnsblSettings(std::vector<SettingSpec>& specs);
 void appendClientCheckSettings(std::vector<SettingSpec>& specs);
+void appendAccessSettings(std::vector<SettingSpec>& specs);
+void appendRelaySettings(std::vector<SettingSpec>& specs);
+void appendLocalSenderSettings(std::vector<SettingSpec>& specs);
+void appendLimitSettings(std::vector<SettingSpec>& specs);
+void appendGreylistSettings(std::vector<SettingSpec>& specs);
+void appendPolicyHeaderSettings(std::vector<SettingSpec>& specs);
+
 
 }  // namespace mailgate

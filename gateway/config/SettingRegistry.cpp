@@ -141,6 +141,16 @@ std::vector<SettingSpec> buildRegistry() {
     specs.push_back(integerSetting("policyd.max_request_bytes", &C::policyd,
                                    &PolicydSettings::max_request_bytes, 65536, 256, 16777216,
                                    "Largest request accepted, in bytes."));
+    specs.push_back(integerSetting(
+        "policyd.reply_deadline_ms", &C::policyd, &PolicydSettings::reply_deadline_ms, 3000, 50,
+        60000,
+        "Every request is answered within this time; a check not finished by then contributes "
+        "its fallback (its policy for a failed dependency). Keep it well under Postfix's "
+        "smtpd_policy_service_timeout (100 s)."));
+    specs.push_back(booleanSetting(
+        "policyd.warn_only", &C::policyd, &PolicydSettings::warn_only, false,
+        "Trial mode: answer WARN with the reply mailgate would have given instead of rejecting "
+        "or deferring; Postfix logs it and lets the mail on."));
     specs.push_back(restartRequired(validated(
         stringSetting(
             "milter.socket", &C::milter, &MilterSettings::socket, "unix:/run/mailgate/milter.sock",
@@ -170,6 +180,12 @@ std::vector<SettingSpec> buildRegistry() {
     appendSpfSettings(specs);
     appendDnsblSettings(specs);
     appendClientCheckSettings(specs);
+    appendAccessSettings(specs);
+    appendRelaySettings(specs);
+    appendLocalSenderSettings(specs);
+    appendLimitSettings(specs);
+    appendGreylistSettings(specs);
+    appendPolicyHeaderSettings(specs);
 
     specs.push_back(stringSetting(
         "rules.directory", &C::rules, &RulesSettings::directory, "rules.d",

@@ -212,4 +212,11 @@ DnsblReport DnsblCheck::evaluate(const IpAddress& client,
     return report;
 }
 
+CheckOutcome DnsblCheck::unfinished() const {
+    CheckOutcome outcome;
+    outcome.addSymbol("DNSBL_TEMPFAIL", 0.0, "not finished by the reply deadline");
+    outcome.dependency_failure = "DNSBL lookups not finished by the reply deadline";
+    return outcome;
+}
+
 }  // namespace mailgate

@@ -27,6 +27,11 @@ class DnsblCheck final : public SmtpStageCheck {
     // dynamic addresses would block a company's own travelling users.
     boost::asio::awaitable<CheckOutcome> check(const SmtpSession& session,
                                                DnsLookup& dns) const override;
+    bool appliesAt(SmtpStage stage) const override {
+        return isEnvelopeStageFrom(stage, SmtpStage::Connect);
+    }
+    // DNSBL_TEMPFAIL with score 0: a list not asked in time is never "not listed".
+    CheckOutcome unfinished() const override;
     // Every zone's answer for `client`, for check() and for `mailgatectl dnsbl`.
     boost::asio::awaitable<DnsblReport> lookUp(IpAddress client, DnsLookup& dns) const;
 

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace mailgate {
@@ -115,6 +116,13 @@ Result<IpNetwork> IpNetwork::parse(std::string_view text) {
         }
         network.prefix_ = prefix;
     }
+    // Host bits below the prefix are cleared, so the network prints as it matches.
+    std::uint8_t bytes[16] = {};
+    std::copy(address->bytes(), address->bytes() + address->size(), bytes);
+    for (unsigned bit = network.prefix_; bit < bits; ++bit) {
+        bytes[bit / 8] = static_cast<std::uint8_t>(bytes[bit / 8] & ~(0x80u >> (bit % 8)));
+    }
+    network.address_ = IpAddress::fromBytes(bytes, address->isIpv6());
     return network;
 }
 

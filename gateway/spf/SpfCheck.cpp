@@ -102,11 +102,7 @@ boost::asio::awaitable<CheckOutcome> SpfCheck::check(const SmtpSession& session,
          receivedSpfValue(result, query, SpfIdentity::MailFrom, options_.receiver)});
 
     if (result.code == SpfResultCode::Temperror) {
-        outcome.dependency_failure = "SPF: " + result.reason;
-        if (settings_.temperror_action == "tempfail") {
-            outcome.reply = temporaryFailureReply(
-                "4.7.24", "SPF check could not be completed (DNS failure), try again later");
-        }
+        recordTemperror(outcome, result.reason);
     } else if (rejects(result.code)) {
         if (result.code == SpfResultCode::Fail) {
             // The text comes from the sender domain's DNS: keep the reply short.
@@ -119,6 +115,22 @@ boost::asio::awaitable<CheckOutcome> SpfCheck::check(const SmtpSession& session,
         }
     }
     co_return outcome;
+}
+
+void SpfCheck::recordTemperror(CheckOutcome& outcome, const std::string& reason) const {
+    outcome.dependency_failure = "SPF: " + reason;
+    if (settings_.temperror_action == "tempfail") {
+        outcome.reply = temporaryFailureReply(
+            "4.7.24", "SPF check could not be completed (DNS failure), try again later");
+    }
+}
+
+CheckOutcome SpfCheck::unfinished() const {
+    CheckOutcome outcome;
+    std::string reason = "not finished by the reply deadline";
+    outcome.addSymbol(symbolName(SpfResultCode::Temperror), settings_.score_temperror, reason);
+    recordTemperror(outcome, reason);
+    return outcome;
 }
 
 }  // namespace mailgate

@@ -23,11 +23,17 @@ class SpfCheck : public SmtpStageCheck {
     std::string_view name() const override { return "spf"; }
     boost::asio::awaitable<CheckOutcome> check(const SmtpSession& session,
                                                DnsLookup& dns) const override;
+    bool appliesAt(SmtpStage stage) const override {
+        return isEnvelopeStageFrom(stage, SmtpStage::Mail);
+    }
+    CheckOutcome unfinished() const override;
     // The symbol name for a result: "SPF_PASS", "SPF_TEMPERROR", ...
     static std::string symbolName(SpfResultCode code);
 
   private:
     double scoreFor(SpfResultCode code) const;
+    // A temperror's dependency failure and, with temperror_action = tempfail, the deferral.
+    void recordTemperror(CheckOutcome& outcome, const std::string& reason) const;
     bool rejects(SpfResultCode code) const;
     // Why SPF is not asked about this client, or "" when it is.
     std::string skipReason(const SmtpSession& session) const;

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "gateway/store/HiredisReply.hpp"
+
 namespace mailgate {
 namespace {
 
@@ -13,42 +15,6 @@ timeval toTimeval(std::int64_t milliseconds) {
     tv.tv_sec = static_cast<time_t>(milliseconds / 1000);
     tv.tv_usec = static_cast<suseconds_t>((milliseconds % 1000) * 1000);
     return tv;
-}
-
-RedisReply copyReply(const redisReply& reply) {
-    RedisReply copy;
-    switch (reply.type) {
-        case REDIS_REPLY_STRING:
-            copy.type = RedisReply::Type::String;
-            copy.text.assign(reply.str, reply.len);
-            break;
-        case REDIS_REPLY_STATUS:
-            copy.type = RedisReply::Type::Status;
-            copy.text.assign(reply.str, reply.len);
-            break;
-        case REDIS_REPLY_ERROR:
-            copy.type = RedisReply::Type::Error;
-            copy.text.assign(reply.str, reply.len);
-            break;
-        case REDIS_REPLY_INTEGER:
-            copy.type = RedisReply::Type::Integer;
-            copy.integer = reply.integer;
-            break;
-        case REDIS_REPLY_ARRAY:
-            copy.type = RedisReply::Type::Array;
-            copy.elements.reserve(reply.elements);
-            for (std::size_t i = 0; i < reply.elements; ++i) {
-                copy.elements.push_back(copyReply(*reply.element[i]));
-            }
-            break;
-        default:
-            copy.type = RedisReply::Type::Nil;
-    }
-    return copy;
-}
-
-bool startsWith(const std::string& text, std::string_view prefix) {
-    return text.compare(0, prefix.size(), prefix) == 0;
 }
 
 }  // namespace
@@ -189,9 +155,9 @@ Result<RedisReply> RedisConnection::sendLocked(const std::vector<std::string>& a
                 : std::string("connection lost: ") + context_->errstr;
         return makeError(reason);
     }
-    RedisReply reply = copyReply(*raw);
+    RedisReply reply = copyHiredisReply(*raw);
     freeReplyObject(raw);
-    if (reply.isError() && startsWith(reply.text, "LOADING")) {
+    if (isLoadingReply(reply)) {
         return makeError("redis is loading its dataset");
     }
     return reply;

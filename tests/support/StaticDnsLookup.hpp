@@ -40,6 +40,9 @@ class StaticDnsLookup : public DnsLookup {
     // The name exists but has no records of any type asked (NODATA).
     void addName(const std::string& name) { names_.insert(lower(name)); }
     void failTemporarily(const std::string& name) { failing_.insert(lower(name)); }
+    // Lookups of this name never answer (a server that went silent); pair with
+    // runUntilComplete(), which stops waiting for them.
+    void neverAnswer(const std::string& name) { silent_.insert(lower(name)); }
 
     boost::asio::awaitable<DnsAnswer> resolve(std::string name, DnsType type) override {
         ++queries;
@@ -48,6 +51,13 @@ class StaticDnsLookup : public DnsLookup {
         auto key = lower(name);
         if (!key.empty() && key.back() == '.') {
             key.pop_back();
+        }
+        if (silent_.count(key)) {
+            boost::asio::steady_timer forever(co_await boost::asio::this_coro::executor,
+                                              std::chrono::steady_clock::time_point::max());
+            boost::system::error_code ignored;
+            co_await forever.async_wait(
+                boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
         }
         if (failing_.count(key)) {
             answer.status = DnsStatus::TemporaryError;
@@ -74,6 +84,7 @@ class StaticDnsLookup : public DnsLookup {
     std::map<std::pair<std::string, DnsType>, std::vector<DnsRecord>> records_;
     std::set<std::string> names_;
     std::set<std::string> failing_;
+    std::set<std::string> silent_;
 };
 
 // Runs a coroutine to completion on a fresh io_context and returns its value.
@@ -86,6 +97,23 @@ T runToCompletion(boost::asio::awaitable<T> work) {
             std::rethrow_exception(error);
         }
         result = std::move(value);
+    });
+    io.run();
+    return result;
+}
+
+// Runs a coroutine until it completes and returns its value, then stops the io_context:
+// work it left behind (a lookup that never answers) is dropped, not waited for.
+template <class T>
+T runUntilComplete(boost::asio::awaitable<T> work) {
+    boost::asio::io_context io;
+    T result{};
+    boost::asio::co_spawn(io, std::move(work), [&](std::exception_ptr error, T value) {
+        if (error) {
+            std::rethrow_exception(error);
+        }
+        result = std::move(value);
+        io.stop();
     });
     io.run();
     return result;

@@ -181,7 +181,7 @@ TEST(SmtpStageChecks, EnabledChecksRunTogetherAndTheRejectOutranksTheDeferral) {
     session.client_address = *IpAddress::parse("192.0.2.9");
     session.helo = "WIN-DESKTOP";
     session.sender = "x@nomail.example.test";
-    auto result = runToCompletion(checks.run(session, dns));
+    auto result = runToCompletion(checks.run(std::make_shared<const SmtpSession>(session), dns));
     ASSERT_EQ(result.checks.size(), 3u);
     EXPECT_EQ(result.merged.symbols.size(), 3u);
     ASSERT_TRUE(result.merged.rejects());

@@ -124,7 +124,9 @@ std::string formatScore(double score) {
 
 void printOutcome(const SmtpStageOutcome& outcome) {
     double total = 0;
-    for (const auto& [check, result] : outcome.checks) {
+    for (const auto& checked : outcome.checks) {
+        const std::string& check = checked.check;
+        const CheckOutcome& result = checked.outcome;
         for (const auto& symbol : result.symbols) {
             std::cout << "symbol check=" << check << " name=" << symbol.name
                       << " score=" << formatScore(symbol.score) << " detail=\""
@@ -188,7 +190,8 @@ int runCheckClient(const CommandLine& line) {
         return 1;
     }
     SmtpStageOutcome outcome;
-    boost::asio::co_spawn(io, checks.run(options->session, **resolver),
+    auto session = std::make_shared<const SmtpSession>(options->session);
+    boost::asio::co_spawn(io, checks.run(session, **resolver),
                           [&outcome](std::exception_ptr error, SmtpStageOutcome result) {
                               if (error) {
                                   std::rethrow_exception(error);  // a check broke its promise

@@ -1,0 +1,48 @@
+// Names of the SMTP stages (see SmtpStage.hpp).
+#include "gateway/check/SmtpStage.hpp"
+
+namespace mailgate {
+
+std::optional<SmtpStage> smtpStageFromPostfix(std::string_view state) {
+    struct Name {
+        std::string_view text;
+        SmtpStage stage;
+    };
+    static constexpr Name kNames[] = {
+        {"CONNECT", SmtpStage::Connect}, {"EHLO", SmtpStage::Helo},
+        {"HELO", SmtpStage::Helo},       {"MAIL", SmtpStage::Mail},
+        {"RCPT", SmtpStage::Rcpt},       {"DATA", SmtpStage::Data},
+        {"END-OF-MESSAGE", SmtpStage::EndOfMessage}, {"VRFY", SmtpStage::Vrfy},
+        {"ETRN", SmtpStage::Etrn},
+    };
+    for (const auto& name : kNames) {
+        if (name.text == state) {
+            return name.stage;
+        }
+    }
+    return std::nullopt;
+}
+
+std::string_view smtpStageName(SmtpStage stage) {
+    switch (stage) {
+        case SmtpStage::Connect:
+            return "CONNECT";
+        case SmtpStage::Helo:
+            return "HELO";
+        case SmtpStage::Mail:
+            return "MAIL";
+        case SmtpStage::Rcpt:
+            return "RCPT";
+        case SmtpStage::Data:
+            return "DATA";
+        case SmtpStage::EndOfMessage:
+            return "END-OF-MESSAGE";
+        case SmtpStage::Vrfy:
+            return "VRFY";
+        case SmtpStage::Etrn:
+            return "ETRN";
+    }
+    return "RCPT";
+}
+
+}  // namespace mailgate

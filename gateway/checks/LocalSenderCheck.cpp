@@ -1,0 +1,64 @@
+// Senders claiming a local domain (see LocalSenderCheck.hpp).
+#include "gateway/checks/LocalSenderCheck.hpp"
+
+#include <cctype>
+
+#include "gateway/net/MailAddress.hpp"
+
+namespace mailgate {
+namespace {
+
+std::string lowerCase(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+}
+
+}  // namespace
+
+LocalSenderCheck::LocalSenderCheck(const LocalSenderSettings& settings,
+                                   std::shared_ptr<const RelayDomains> domains)
+    : domains_(std::move(domains)),
+      skip_trusted_networks_(settings.skip_trusted_networks),
+      skip_authenticated_(settings.skip_authenticated) {
+    for (const auto& address : settings.addresses) {
+        addresses_.insert(lowerCase(address));
+    }
+}
+
+bool LocalSenderCheck::isKnown(const std::string& sender) const {
+    std::string address = lowerCase(sender);
+    if (addresses_.count(address) != 0) {
+        return true;
+    }
+    auto parts = MailAddress::split(address);
+    auto plus = parts.local_part.find('+');
+    return plus != std::string::npos && plus > 0 &&
+           addresses_.count(parts.local_part.substr(0, plus) + "@" + parts.domain) != 0;
+}
+
+CheckOutcome LocalSenderCheck::judge(const SmtpSession& session) const {
+    CheckOutcome outcome;
+    if (session.sender.empty() || (skip_trusted_networks_ && session.trusted_network) ||
+        (skip_authenticated_ && session.authenticated())) {
+        return outcome;
+    }
+    if (!domains_->isLocalAddress(session.sender) || isKnown(session.sender)) {
+        return outcome;
+    }
+    auto domain = MailAddress::split(session.sender).domain;
+    outcome.addSymbol("LOCAL_SENDER_UNKNOWN", 0.0, session.sender);
+    outcome.reply = rejectReply(
+        "5.7.1", "<" + session.sender + ">: Sender address rejected: not a known user of " + domain,
+        553);
+    return outcome;
+}
+
+boost::asio::awaitable<CheckOutcome> LocalSenderCheck::check(const SmtpSession& session,
+                                                             DnsLookup&) const {
+    co_return judge(session);
+}
+
+}  // namespace mailgate

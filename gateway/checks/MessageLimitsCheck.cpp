@@ -1,0 +1,47 @@
+// Recipient count and message size limits (see MessageLimitsCheck.hpp).
+#include "gateway/checks/MessageLimitsCheck.hpp"
+
+#include <string>
+
+namespace mailgate {
+
+bool MessageLimitsCheck::appliesAt(SmtpStage stage) const {
+    return stage == SmtpStage::Mail || stage == SmtpStage::Rcpt || stage == SmtpStage::Data ||
+           stage == SmtpStage::EndOfMessage;
+}
+
+CheckOutcome MessageLimitsCheck::judge(const SmtpSession& session) const {
+    CheckOutcome outcome;
+    bool sizeKnown = session.stage == SmtpStage::Mail || session.stage == SmtpStage::EndOfMessage;
+    if (max_message_size_ > 0 && sizeKnown && session.message_size > max_message_size_) {
+        outcome.addSymbol("MESSAGE_TOO_BIG", 0.0,
+                          std::to_string(session.message_size) + " bytes, limit " +
+                              std::to_string(max_message_size_));
+        outcome.reply = rejectReply("5.3.4", "Message size exceeds the limit of " +
+                                                 std::to_string(max_message_size_) + " bytes",
+                                    552);
+        return outcome;
+    }
+    if (max_recipients_ == 0) {
+        return outcome;
+    }
+    if (session.stage == SmtpStage::Rcpt && session.recipient_count >= max_recipients_) {
+        outcome.addSymbol("TOO_MANY_RECIPIENTS", 0.0,
+                          "limit " + std::to_string(max_recipients_) + " per message");
+        outcome.reply = temporaryFailureReply("4.5.3", "Too many recipients", 452);
+    } else if ((session.stage == SmtpStage::Data || session.stage == SmtpStage::EndOfMessage) &&
+               session.recipient_count > max_recipients_) {
+        outcome.addSymbol("TOO_MANY_RECIPIENTS", 0.0,
+                          std::to_string(session.recipient_count) + " recipients, limit " +
+                              std::to_string(max_recipients_));
+        outcome.reply = rejectReply("5.5.3", "Too many recipients", 550);
+    }
+    return outcome;
+}
+
+boost::asio::awaitable<CheckOutcome> MessageLimitsCheck::check(const SmtpSession& session,
+                                                               DnsLookup&) const {
+    co_return judge(session);
+}
+
+}  // namespace mailgate

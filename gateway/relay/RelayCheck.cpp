@@ -1,0 +1,28 @@
+// Anti-relay at RCPT (see RelayCheck.hpp).
+#include "gateway/relay/RelayCheck.hpp"
+
+#include "gateway/net/MailAddress.hpp"
+
+namespace mailgate {
+
+CheckOutcome RelayCheck::judge(const SmtpSession& session) const {
+    CheckOutcome outcome;
+    if (session.recipients.empty() || session.trusted_network || session.authenticated()) {
+        return outcome;
+    }
+    const std::string& recipient = session.recipients.front();
+    auto parts = MailAddress::split(recipient);
+    if (parts.domain.empty() || domains_->isLocalDomain(parts.domain)) {
+        return outcome;
+    }
+    outcome.addSymbol("RELAY_DENIED", 0.0, "recipient domain " + parts.domain);
+    outcome.reply = rejectReply("5.7.1", "<" + recipient + ">: Relay access denied", 554);
+    return outcome;
+}
+
+boost::asio::awaitable<CheckOutcome> RelayCheck::check(const SmtpSession& session,
+                                                       DnsLookup&) const {
+    co_return judge(session);
+}
+
+}  // namespace mailgate

@@ -1,0 +1,95 @@
+// RedisClient: the asynchronous Redis connection of the daemons' hot paths (greylisting
+// in the policy daemon), on Boost.Asio. Many commands are in flight at once on one
+// connection (pipelined; Redis answers in order), each bounded by redis.command_timeout_ms;
+// a command not answered in time fails, and the connection is dropped and reopened with
+// the same exponential backoff as RedisConnection. While Redis is unreachable, commands
+// fail at once with an error value, so each check applies its configured policy instead
+// of waiting. hiredis encodes and decodes the protocol; the socket is Asio's. All state
+// lives on one strand. It does not retry a failed command: the caller decides.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gateway/config/Config.hpp"
+#include "gateway/log/Logger.hpp"
+#include "gateway/store/RedisReply.hpp"
+#include "gateway/util/Asio.hpp"
+#include "gateway/util/Result.hpp"
+
+struct redisReader;
+
+namespace mailgate {
+
+class RedisClient : public std::enable_shared_from_this<RedisClient> {
+  public:
+    using Completion = std::function<void(Result<RedisReply>)>;
+    using Clock = std::chrono::steady_clock;
+
+    static std::shared_ptr<RedisClient> create(boost::asio::io_context& io,
+                                               RedisSettings settings, Logger& logger);
+    ~RedisClient();
+    RedisClient(const RedisClient&) = delete;
+    RedisClient& operator=(const RedisClient&) = delete;
+
+    // Sends one command; `done` runs exactly once, on the client's strand.
+    void send(std::vector<std::string> arguments, Completion done);
+    // The same, for coroutines: resumes on the awaiting coroutine's executor.
+    boost::asio::awaitable<Result<RedisReply>> command(std::vector<std::string> arguments);
+    // The key with the configured prefix.
+    std::string key(std::string_view name) const {
+        return settings_.key_prefix + std::string(name);
+    }
+    // Closes the connection; commands in flight fail and later ones fail at once.
+    void stop();
+    // Where this client points, for logs: never includes the password.
+    std::string describeServer() const;
+
+  private:
+    enum class State { Disconnected, Connecting, Connected, Stopped };
+    struct Pending {
+        Completion done;
+        Clock::time_point deadline;
+        bool internal = false;  // a handshake step: its answer is checked, not returned
+    };
+
+    RedisClient(boost::asio::io_context& io, RedisSettings settings, Logger& logger);
+
+    void sendOnStrand(std::vector<std::string> arguments, Completion done);
+    void connect();
+    void onConnected(std::uint64_t attempt, boost::system::error_code error);
+    void queueHandshake();
+    void enqueue(std::string encoded, Pending pending);
+    void writeMore();
+    void readMore();
+    void onRead(std::uint64_t attempt, boost::system::error_code error, std::size_t size);
+    void deliver(RedisReply reply);
+    void armTimeout();
+    void fail(const std::string& reason);
+    void failAllPending(const std::string& reason);
+
+    RedisSettings settings_;
+    Logger& logger_;
+    boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+    boost::asio::generic::stream_protocol::socket socket_;
+    boost::asio::ip::tcp::resolver resolver_;
+    boost::asio::steady_timer timeout_;
+    State state_ = State::Disconnected;
+    std::uint64_t attempt_ = 0;  // numbers connection attempts, so stale callbacks are ignored
+    std::deque<Pending> pending_;
+    std::string outgoing_;
+    std::string writing_;
+    std::vector<char> readBuffer_;
+    redisReader* reader_ = nullptr;
+    Clock::time_point nextAttempt_{};
+    std::chrono::milliseconds delay_{0};
+    bool reportedDown_ = false;
+};
+
+}  // namespace mailgate
