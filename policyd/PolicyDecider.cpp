@@ -81,12 +81,11 @@ boost::asio::awaitable<PolicyReply> PolicyDecider::decide(const PolicyRequest& r
     transaction.follow(std::string(request.get("instance")));
     auto facts = smtpSessionFromRequest(request);
     if (!facts) {
-        logger_.warning(LogLine("policy_request_unusable")
-                            .add("queue_id", request.queueId())
-                            .add("instance", request.get("instance"))
-                            .add("reason", facts.error())
-                            .add("action", "DUNNO"));
-        co_return PolicyReply{};
+        // Postfix always sends a client address; a hand-written client may not. Such a
+        // request is let on (DUNNO), never refused for our inability to read it.
+        PolicyReply reply;
+        log(request, *config, SmtpStageVerdict{}, reply, 0, facts.error());
+        co_return reply;
     }
     auto session = std::make_shared<SmtpSession>(std::move(*facts));
     if (session->stage == SmtpStage::Rcpt) {
@@ -107,14 +106,15 @@ boost::asio::awaitable<PolicyReply> PolicyDecider::decide(const PolicyRequest& r
     auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
                        std::chrono::steady_clock::now() - started)
                        .count();
-    log(request, *config, verdict, reply, elapsed);
+    log(request, *config, verdict, reply, elapsed, {});
     co_return reply;
 }
 
 void PolicyDecider::log(const PolicyRequest& request, const Config& config,
                         const SmtpStageVerdict& verdict, const PolicyReply& reply,
-                        std::int64_t elapsedMicroseconds) {
-    if (!logger_.enabled(LogLevel::Info)) {
+                        std::int64_t elapsedMicroseconds, std::string_view problem) {
+    LogLevel level = problem.empty() ? LogLevel::Info : LogLevel::Warning;
+    if (!logger_.enabled(level)) {
         return;
     }
     // The action as Postfix gets it, but the signed header only by name: it is long.
@@ -132,6 +132,9 @@ void PolicyDecider::log(const PolicyRequest& request, const Config& config,
         .add("recipient", request.get("recipient"))
         .add("sasl_username", request.get("sasl_username"))
         .add("action", action);
+    if (!problem.empty()) {
+        line.add("unusable_request", problem);
+    }
     if (!verdict.merged.symbols.empty()) {
         line.add("symbols", symbolList(verdict.merged));
     }
@@ -148,7 +151,7 @@ void PolicyDecider::log(const PolicyRequest& request, const Config& config,
     }
     line.add("elapsed_us", elapsedMicroseconds)
         .add("config_generation", static_cast<std::uint64_t>(config.generation));
-    logger_.info(line);
+    logger_.write(level, line);
 }
 
 }  // namespace mailgate

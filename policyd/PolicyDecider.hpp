@@ -37,7 +37,8 @@ class PolicyDecider {
     std::string policyHeader(const Config& config, const SmtpSession& session,
                              const CheckOutcome& merged, PolicyTransaction& transaction) const;
     void log(const PolicyRequest& request, const Config& config, const SmtpStageVerdict& verdict,
-             const PolicyReply& reply, std::int64_t elapsedMicroseconds);
+             const PolicyReply& reply, std::int64_t elapsedMicroseconds,
+             std::string_view problem);
 
     Logger& logger_;
     DnsLookup& dns_;

@@ -135,12 +135,12 @@ def test_F1_an_invalid_config_on_sighup_is_refused_and_the_old_one_kept(policy_d
         assert ask(connection) == "action=DUNNO\n\n"
         position = policy_daemon.log_position()
         policy_daemon.config_path.write_text(
-            policy_daemon.config_path.read_text() + "\n[greylist]\ndelay = 1\n")
+            policy_daemon.config_path.read_text() + "\n[greylisting]\ndelay = 1\n")
         policy_daemon.send_signal(signal.SIGHUP)
         refused = policy_daemon.wait_for_log(r"event=config_reload_refused .*", since=position)
         assert "kept_generation=1" in refused.group(0)
         problem = policy_daemon.wait_for_log(r"event=config_problem .*", since=position).group(0)
-        assert "greylist: unknown section" in problem, problem
+        assert "greylisting: unknown section" in problem, problem
         assert ask(connection) == "action=DUNNO\n\n"
         policy_daemon.wait_for_log(r"event=policy_decision .*config_generation=1", since=position)
         assert policy_daemon.is_running()

@@ -9,7 +9,7 @@ import time
 from devgateway import send_with_swaks
 from devgateway.swaks import transcript
 
-REQUEST = ("request=smtpd_access_policy\nprotocol_state=RCPT\n"
+REQUEST = ("request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=192.0.2.9\n"
            "sender=a@sender.test\nrecipient=b@example.test\n\n")
 LINE = re.compile(r"^\S+Z mailgate-(policyd|milter)\[\d+\]: level=(error|warning|info|debug) "
                   r"event=[a-z_]+( [a-z_]+=(\"([^\"\\]|\\.)*\"|[^\s\"]+))*$")
@@ -52,7 +52,7 @@ def test_F2_every_line_is_key_value_and_a_message_can_be_followed_by_queue_id(ga
 
 
 def test_F2_hostile_envelope_values_cannot_forge_log_fields(policy_daemon):
-    hostile = ("request=smtpd_access_policy\nprotocol_state=RCPT\n"
+    hostile = ("request=smtpd_access_policy\nprotocol_state=RCPT\nclient_address=192.0.2.9\n"
                "sender=x action=REJECT event=forged\nhelo_name=a\"b\\c\x01\n\n")
     assert ask(policy_daemon, hostile) == "action=DUNNO\n\n"
     line = policy_daemon.wait_for_log(r"event=policy_decision .*").group(0)
