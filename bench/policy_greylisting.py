@@ -266,16 +266,17 @@ def print_row(name, width, workload, level, rounds, baseline):
         print(f"{'':{width}}   ERRORS by kind: {row['error_kinds']}")
 
 
-def print_setup_notes(arguments):
+def print_setup_notes(arguments, build, program):
     whitelists = ("both have postgrey's Debian whitelists" if arguments.default_whitelists
                   else "no whitelists")
     print(f"{whitelists}; mailgate-policyd: log level warning, its Redis keeps nothing on disk.\n"
           "postgrey: --quiet; its BerkeleyDB commits every update (one per "
           "request, DUNNO too) with a disk flush of its log unless the dbdir is on tmpfs.\n"
           "Neither logs a line per request.")
+    print(f"mailgate-policyd from {build}/bin; load generator {program}")
     if arguments.allow_sanitizer_build:
-        print("NOTE: --allow-sanitizer-build: mailgate-policyd is an ASan+UBSan build, several "
-              "times slower than a release build")
+        print("NOTE: --allow-sanitizer-build: mailgate-policyd (and the load generator, if it "
+              "comes from that build) may be ASan+UBSan builds, several times slower")
 
 
 def print_redis_size(redis):
@@ -331,7 +332,7 @@ def main():
         figures = measure(setups, generator, levels, arguments)
         print(f"load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after: "
               "other work on the machine skews the rates more than the ratios")
-        print_setup_notes(arguments)
+        print_setup_notes(arguments, build, program)
         print_table(setups, figures, levels, arguments)
         print_redis_size(redis)
     finally:

@@ -12,8 +12,8 @@ bool MessageLimitsCheck::appliesAt(SmtpStage stage) const {
 
 CheckOutcome MessageLimitsCheck::judge(const SmtpSession& session) const {
     CheckOutcome outcome;
-    bool sizeKnown = session.stage == SmtpStage::Mail || session.stage == SmtpStage::EndOfMessage;
-    if (max_message_size_ > 0 && sizeKnown && session.message_size > max_message_size_) {
+    // Before END-OF-MESSAGE the size is the one declared with MAIL FROM SIZE= (0 if none).
+    if (max_message_size_ > 0 && session.message_size > max_message_size_) {
         outcome.addSymbol("MESSAGE_TOO_BIG", 0.0,
                           std::to_string(session.message_size) + " bytes, limit " +
                               std::to_string(max_message_size_));

@@ -1,5 +1,5 @@
 // MessageLimitsCheck (MISSION A5): the most recipients per message and the largest
-// message. At MAIL the size the client declared (SIZE=) is judged; at RCPT a recipient
+// message. From MAIL on, the size the client declared (SIZE=) is judged; at RCPT a recipient
 // beyond the limit gets 452 4.5.3 (RFC 5321: the client sends the rest in another
 // transaction); at DATA and END-OF-MESSAGE the count Postfix accepted and, at the end,
 // the real size are judged, with 552 5.3.4 or 550 5.5.3. 0 means no limit. No DNS.

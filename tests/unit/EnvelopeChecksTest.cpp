@@ -146,8 +146,10 @@ TEST(MessageLimitsCheck, RecipientsAndSizeAtTheirStages) {
               "552 5.3.4 Message size exceeds the limit of 1000 bytes");
     facts.stage = SmtpStage::EndOfMessage;
     EXPECT_TRUE(check.judge(facts).rejects());
-    facts.stage = SmtpStage::Rcpt;  // the size is not known at RCPT
+    facts.stage = SmtpStage::Rcpt;  // the size declared with MAIL FROM SIZE=
     facts.recipient_count = 0;
+    EXPECT_TRUE(check.judge(facts).rejects());
+    facts.message_size = 0;  // none declared
     EXPECT_FALSE(check.judge(facts).reply);
     EXPECT_FALSE(check.appliesAt(SmtpStage::Connect));
 }

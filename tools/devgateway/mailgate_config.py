@@ -29,6 +29,8 @@ def base_config(redis, policyd_listen, milter_socket, log_level="info"):
         # No DNS server answers on 127.0.0.1:53 here: tests that want SPF (on by default)
         # enable it and point dns.servers at their own server.
         "spf": {"enabled": False},
+        # Both daemons read the same secret, as they would from one production file.
+        "policy_header": {"secret": "devgateway-policy-header-secret-0123456789"},
     }
 
 

@@ -29,5 +29,6 @@ int runDns(const CommandLine& line);
 int runDnsbl(const CommandLine& line);
 int runCheckClient(const CommandLine& line);
 int runSpf(const CommandLine& line);
+int runGreylist(const CommandLine& line);
 
 }  // namespace mailgate

@@ -22,6 +22,7 @@ void printUsage(std::ostream& out) {
            "  spf --ip ADDRESS --sender ADDRESS --helo NAME  evaluate SPF (RFC 7208)\n"
            "  check-client --ip ADDRESS [--helo NAME] [--sender ADDRESS] [--enable CHECK]...\n"
            "                       run the PTR/HELO/sender-domain checks for one client\n"
+           "  greylist list|show|remove|clients|remove-client ...  greylisting state in Redis\n"
            "  version              print the version\n";
 }
 
@@ -68,6 +69,9 @@ int main(int argc, char** argv) {
     }
     if (line.command == "spf") {
         return runSpf(line);
+    }
+    if (line.command == "greylist") {
+        return runGreylist(line);
     }
     if (line.command == "redis-ping") {
         return runRedisPing(line);
