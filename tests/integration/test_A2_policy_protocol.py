@@ -189,3 +189,48 @@ def test_A2_a_client_that_never_reads_does_not_block_others(policy_daemon):
         bystander.sendall(REQUEST.encode())
         assert read_answers(bystander, 1) == "action=DUNNO\n\n"
         assert sent > 0
+
+
+def test_A2_answers_before_a_malformed_request_are_still_sent(policy_daemon):
+    with connect(policy_daemon) as connection:
+        connection.sendall((REQUEST * 3 + "no equals sign here\n\n").encode())
+        assert read_answers(connection, 3) == "action=DUNNO\n\n" * 3
+        assert closed_by_server(connection)
+
+
+def test_A2_every_state_postfix_sends_is_answered(policy_daemon):
+    states = ["CONNECT", "EHLO", "HELO", "MAIL", "RCPT", "DATA", "END-OF-MESSAGE", "VRFY",
+              "ETRN"]
+    with connect(policy_daemon) as connection:
+        for state in states:
+            connection.sendall(REQUEST.replace("protocol_state=RCPT",
+                                               f"protocol_state={state}").encode())
+            assert read_answers(connection, 1) == "action=DUNNO\n\n", state
+    log = policy_daemon.log_text()
+    for state in states:
+        assert f"protocol_state={state} " in log, state
+
+
+def test_A2_a_check_waiting_on_silent_dns_is_cut_off_at_the_reply_deadline(
+        request, server_directory, redis_server):
+    from conftest import run_daemon
+    from devgateway import SilentDnsServer
+    silent = SilentDnsServer().start()
+    request.addfinalizer(silent.stop)
+    daemons = run_daemon(request, PolicyDaemon(
+        make_subdirectory(server_directory, "policyd-deadline"), redis_server,
+        extra_config={"policyd": {"reply_deadline_ms": 300},
+                      "dns": {"servers": [silent.server_address], "timeout_ms": 20000},
+                      "dnsbl": {"enabled": True, "zones": ["BL:bl.test"], "timeout_ms": 20000},
+                      "client_checks": {"ptr_action": "reject", "on_dns_failure": "tempfail"}}))
+    daemon = next(daemons)
+    request.addfinalizer(lambda: next(daemons, None))  # stops it, pass or fail
+    with connect(daemon) as connection:
+        # The socket's 10 s timeout is half the DNS timeout: only the deadline answers.
+        connection.sendall(REQUEST.encode())
+        answer = read_answers(connection, 1)
+    assert answer.startswith("action=451 4.4.3 "), answer
+    line = daemon.wait_for_log(r"event=policy_decision .*").group(0)
+    assert "unfinished=ptr,dnsbl" in line, line
+    assert "DNSBL_TEMPFAIL(0)" in line and "CLIENT_PTR_DNS_FAILURE(0)" in line, line
+    assert silent.udp_queries_received > 0
