@@ -3,18 +3,33 @@
 
 namespace mailgate {
 
+void PolicyRequest::add(std::string_view name, std::string_view value) {
+    if (text_.empty()) {
+        text_.reserve(1024);
+        spans_.reserve(32);
+    }
+    Span span{};
+    span.name_start = static_cast<std::uint32_t>(text_.size());
+    span.name_size = static_cast<std::uint32_t>(name.size());
+    text_.append(name);
+    span.value_start = static_cast<std::uint32_t>(text_.size());
+    span.value_size = static_cast<std::uint32_t>(value.size());
+    text_.append(value);
+    spans_.push_back(span);
+}
+
 std::string_view PolicyRequest::get(std::string_view name) const {
-    for (const auto& [key, value] : attributes_) {
-        if (key == name) {
-            return value;
+    for (const auto& span : spans_) {
+        if (view(span.name_start, span.name_size) == name) {
+            return view(span.value_start, span.value_size);
         }
     }
     return {};
 }
 
 bool PolicyRequest::has(std::string_view name) const {
-    for (const auto& attribute : attributes_) {
-        if (attribute.first == name) {
+    for (const auto& span : spans_) {
+        if (view(span.name_start, span.name_size) == name) {
             return true;
         }
     }
@@ -48,7 +63,7 @@ Result<void> PolicyRequestParser::acceptLine(std::string_view line) {
     if (++currentCount_ > limits_.max_attributes) {
         return makeError("more than " + std::to_string(limits_.max_attributes) + " attributes");
     }
-    current_.add(std::string(name), std::string(line.substr(equals + 1)));
+    current_.add(name, line.substr(equals + 1));
     return {};
 }
 

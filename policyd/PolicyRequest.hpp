@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,22 +18,31 @@ namespace mailgate {
 
 class PolicyRequest {
   public:
-    void add(std::string name, std::string value) {
-        attributes_.emplace_back(std::move(name), std::move(value));
-    }
+    // Names and values are kept back to back in one buffer: a request costs two
+    // allocations however many attributes Postfix sends.
+    void add(std::string_view name, std::string_view value);
     // The attribute's value, or "" when Postfix did not send it (the protocol's own meaning
     // of an empty value).
     std::string_view get(std::string_view name) const;
     bool has(std::string_view name) const;
-    const std::vector<std::pair<std::string, std::string>>& attributes() const {
-        return attributes_;
+    std::size_t size() const { return spans_.size(); }
+    std::string_view nameAt(std::size_t index) const {
+        return view(spans_[index].name_start, spans_[index].name_size);
     }
 
     std::string_view protocolState() const { return get("protocol_state"); }
     std::string_view queueId() const { return get("queue_id"); }
 
   private:
-    std::vector<std::pair<std::string, std::string>> attributes_;
+    struct Span {
+        std::uint32_t name_start, name_size, value_start, value_size;
+    };
+    std::string_view view(std::uint32_t start, std::uint32_t size) const {
+        return std::string_view(text_).substr(start, size);
+    }
+
+    std::string text_;
+    std::vector<Span> spans_;
 };
 
 struct PolicyRequestLimits {

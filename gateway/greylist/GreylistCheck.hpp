@@ -38,6 +38,8 @@ class GreylistCheck {
                                                   CheckOutcome earlier, std::int64_t now) const;
     // What greylisting contributes when the store has not answered by the deadline.
     GreylistVerdict unfinished() const;
+    // The longest check() can take (the store's own bound; everything else is at once).
+    std::chrono::milliseconds latencyBound() const { return store_->latencyBound(); }
 
     // The triplet for a session (exposed for mailgatectl and tests).
     GreylistTriplet tripletFor(const SmtpSession& session, const CheckOutcome& earlier) const;

@@ -5,6 +5,7 @@
 // A store failure is an error value: the check then applies greylist.on_redis_failure.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -42,6 +43,8 @@ class GreylistStore {
     virtual ~GreylistStore() = default;
     virtual boost::asio::awaitable<Result<GreylistObservation>> observe(
         GreylistTriplet triplet, std::int64_t now, GreylistTiming timing) = 0;
+    // The longest observe() can take before it answers or fails on its own.
+    virtual std::chrono::milliseconds latencyBound() const = 0;
 };
 
 const char* greylistStatusName(GreylistStatus status);

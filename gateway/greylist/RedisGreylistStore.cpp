@@ -18,27 +18,31 @@ local retry_window = tonumber(ARGV[3])
 local lifetime = tonumber(ARGV[4])
 local whitelist_after = tonumber(ARGV[5])
 local count_interval = tonumber(ARGV[6])
-local origin = redis.call('HMGET', KEYS[2], 'deliveries', 'counted')
-local deliveries = tonumber(origin[1]) or 0
+local deliveries = 0
+local counted = 0
+if whitelist_after > 0 then
+  local origin = redis.call('HMGET', KEYS[2], 'deliveries', 'counted')
+  deliveries = tonumber(origin[1]) or 0
+  counted = tonumber(origin[2]) or 0
+  if deliveries >= whitelist_after then
+    redis.call('HSET', KEYS[2], 'seen', now)
+    redis.call('EXPIRE', KEYS[2], lifetime)
+    return {'whitelisted', 0, deliveries}
+  end
+end
 
 local function count_delivery()
   if whitelist_after <= 0 then
     return deliveries
   end
-  local counted = tonumber(origin[2]) or 0
   if now - counted >= count_interval then
     deliveries = redis.call('HINCRBY', KEYS[2], 'deliveries', 1)
-    redis.call('HSET', KEYS[2], 'counted', now)
+    redis.call('HSET', KEYS[2], 'counted', now, 'seen', now)
+  else
+    redis.call('HSET', KEYS[2], 'seen', now)
   end
-  redis.call('HSET', KEYS[2], 'seen', now)
   redis.call('EXPIRE', KEYS[2], lifetime)
   return deliveries
-end
-
-if whitelist_after > 0 and deliveries >= whitelist_after then
-  redis.call('HSET', KEYS[2], 'seen', now)
-  redis.call('EXPIRE', KEYS[2], lifetime)
-  return {'whitelisted', 0, deliveries}
 end
 
 local triplet = redis.call('HMGET', KEYS[1], 'first', 'passed')
@@ -49,8 +53,7 @@ if triplet[2] then
   return {'known', tonumber(triplet[2]), count_delivery()}
 end
 if not first or now - first > retry_window or now < first then
-  redis.call('HSET', KEYS[1], 'first', now)
-  redis.call('HSET', KEYS[1], 'seen', now)
+  redis.call('HSET', KEYS[1], 'first', now, 'seen', now)
   redis.call('EXPIRE', KEYS[1], retry_window)
   return {'new', delay, deliveries}
 end
@@ -58,8 +61,7 @@ local waited = now - first
 if waited < delay then
   return {'early', delay - waited, deliveries}
 end
-redis.call('HSET', KEYS[1], 'passed', waited)
-redis.call('HSET', KEYS[1], 'seen', now)
+redis.call('HSET', KEYS[1], 'passed', waited, 'seen', now)
 redis.call('EXPIRE', KEYS[1], lifetime)
 return {'passed', waited, count_delivery()}
 )lua";

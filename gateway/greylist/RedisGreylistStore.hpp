@@ -20,6 +20,8 @@ class RedisGreylistStore final : public GreylistStore {
     boost::asio::awaitable<Result<GreylistObservation>> observe(GreylistTriplet triplet,
                                                                 std::int64_t now,
                                                                 GreylistTiming timing) override;
+    // Two commands at worst: EVALSHA, and EVAL after a NOSCRIPT answer.
+    std::chrono::milliseconds latencyBound() const override { return 2 * redis_->latencyBound(); }
 
     // The script's text, for tests and documentation.
     static const std::string& script();

@@ -37,24 +37,25 @@ RedisReply copyHiredisReply(const redisReply& reply) {
     return copy;
 }
 
-std::string encodeRedisCommand(const std::vector<std::string>& arguments) {
-    std::vector<const char*> pointers;
-    std::vector<std::size_t> lengths;
-    pointers.reserve(arguments.size());
-    lengths.reserve(arguments.size());
+// RESP, written here rather than with redisFormatCommandArgv, which formats every length
+// with sprintf: the greylisting hot path sends one command per policy request.
+void appendRedisCommand(std::string& out, const std::vector<std::string>& arguments) {
+    out += '*';
+    out += std::to_string(arguments.size());
+    out += "\r\n";
     for (const auto& argument : arguments) {
-        pointers.push_back(argument.data());
-        lengths.push_back(argument.size());
+        out += '$';
+        out += std::to_string(argument.size());
+        out += "\r\n";
+        out += argument;
+        out += "\r\n";
     }
-    char* encoded = nullptr;
-    int length = redisFormatCommandArgv(&encoded, static_cast<int>(arguments.size()),
-                                        pointers.data(), lengths.data());
-    if (length < 0 || encoded == nullptr) {
-        return {};
-    }
-    std::string text(encoded, static_cast<std::size_t>(length));
-    redisFreeCommand(encoded);
-    return text;
+}
+
+std::string encodeRedisCommand(const std::vector<std::string>& arguments) {
+    std::string out;
+    appendRedisCommand(out, arguments);
+    return out;
 }
 
 bool isLoadingReply(const RedisReply& reply) {

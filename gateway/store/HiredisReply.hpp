@@ -1,6 +1,6 @@
-// What both Redis clients share of hiredis: copying a hiredis reply into a RedisReply
-// (so no caller ever holds a hiredis pointer) and encoding a command in the Redis
-// protocol. Private to gateway/store: nothing outside it includes hiredis.
+// What both Redis clients share of the protocol: copying a hiredis reply into a
+// RedisReply (so no caller ever holds a hiredis pointer) and encoding a command in RESP.
+// Private to gateway/store: nothing outside it includes hiredis.
 #pragma once
 
 #include <string>
@@ -13,8 +13,9 @@ struct redisReply;
 namespace mailgate {
 
 RedisReply copyHiredisReply(const redisReply& reply);
-// The command in RESP, ready to write; empty when hiredis cannot allocate.
+// The command in RESP (an array of bulk strings), ready to write.
 std::string encodeRedisCommand(const std::vector<std::string>& arguments);
+void appendRedisCommand(std::string& out, const std::vector<std::string>& arguments);
 // True for the error Redis answers while it loads its dataset after a restart: the
 // server is not usable yet, which every caller treats as "unavailable".
 bool isLoadingReply(const RedisReply& reply);

@@ -50,6 +50,12 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
     void stop();
     // Where this client points, for logs: never includes the password.
     std::string describeServer() const;
+    // The longest a command can wait for its answer or its failure: a connection attempt
+    // (redis.connect_timeout_ms), then redis.command_timeout_ms.
+    std::chrono::milliseconds latencyBound() const {
+        return std::chrono::milliseconds(settings_.connect_timeout_ms +
+                                         settings_.command_timeout_ms);
+    }
 
   private:
     enum class State { Disconnected, Connecting, Connected, Stopped };
@@ -65,7 +71,7 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
     void connect();
     void onConnected(std::uint64_t attempt, boost::system::error_code error);
     void queueHandshake();
-    void enqueue(std::string encoded, Pending pending);
+    void enqueue(const std::vector<std::string>& arguments, Pending pending);
     void writeMore();
     void readMore();
     void onRead(std::uint64_t attempt, boost::system::error_code error, std::size_t size);

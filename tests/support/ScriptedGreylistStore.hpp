@@ -30,6 +30,9 @@ class ScriptedGreylistStore : public GreylistStore {
         co_return next;
     }
 
+    std::chrono::milliseconds latencyBound() const override { return bound; }
+
+    std::chrono::milliseconds bound{0};
     std::vector<GreylistTriplet> asked;
     std::int64_t last_now = 0;
     GreylistTiming last_timing;

@@ -42,7 +42,7 @@ TEST(PolicyRequestParser, ParsesARequest) {
     EXPECT_TRUE(request.has("queue_id"));
     EXPECT_EQ(request.queueId(), "");
     EXPECT_EQ(request.get("absent"), "");
-    EXPECT_EQ(request.attributes().size(), 10u);
+    EXPECT_EQ(request.size(), 10u);
     auto after = p.next();
     ASSERT_TRUE(after.ok());
     EXPECT_FALSE(after->has_value());
