@@ -94,8 +94,7 @@ boost::asio::awaitable<PolicyReply> PolicyDecider::decide(const PolicyRequest& r
     auto policy = policyFor(config);
     auto deadline = started + std::chrono::milliseconds(config->policyd.reply_deadline_ms);
     SmtpStageVerdict verdict = co_await policy->evaluate(session, dns_, deadline, unixNow());
-    if (verdict.greylist && (verdict.greylist->state == "store_failed" ||
-                             verdict.greylist->state == "unfinished")) {
+    if (verdict.greylist && verdict.greylist->state == "store_failed") {
         greylist_store_failures_.fetch_add(1);
     }
     std::string header = policyHeader(*config, *session, verdict.merged, transaction);
@@ -141,10 +140,12 @@ void PolicyDecider::log(const PolicyRequest& request, const Config& config,
     if (verdict.greylist) {
         line.add("greylist", verdict.greylist->state)
             .add("greylist_detail", verdict.greylist->detail);
+        if (verdict.greylist->state == "store_failed") {
+            line.add("greylist_store_failures", greylist_store_failures_.load());
+        }
     }
     if (!verdict.merged.dependency_failure.empty()) {
         line.add("dependency_failure", verdict.merged.dependency_failure);
-        line.add("greylist_store_failures", greylist_store_failures_.load());
     }
     if (auto unfinished = unfinishedChecks(verdict); !unfinished.empty()) {
         line.add("unfinished", unfinished);

@@ -29,7 +29,8 @@ class PolicyDecider {
                                                PolicyTransaction& transaction,
                                                ConfigSnapshot config);
 
-    // Greylisting decisions made without the store (Redis down or late), since start.
+    // Greylisting decisions made without the store because it failed (Redis down or too
+    // slow for its own timeouts), since start. A deadline cut-off shows as unfinished.
     std::uint64_t greylistStoreFailures() const { return greylist_store_failures_.load(); }
 
   private:

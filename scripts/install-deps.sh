@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   build-essential cmake g++ pkg-config clang-format clang libclang-rt-14-dev
   libmilter-dev libboost-dev libboost-system-dev libhiredis-dev libssl-dev
-  libgtest-dev libgmock-dev libtomlplusplus-dev libunbound-dev
+  libgtest-dev libgmock-dev libtomlplusplus-dev libunbound-dev libre2-dev libgmime-3.0-dev
   postfix redis-server swaks nsd
   python3 python3-pytest python3-aiosmtpd python3-dnspython python3-yaml
 )

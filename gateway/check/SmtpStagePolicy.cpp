@@ -49,7 +49,15 @@ boost::asio::awaitable<SmtpStageVerdict> SmtpStagePolicy::evaluate(
     session->trusted_network = relay_domains_->isTrustedClient(session->client_address);
     std::shared_ptr<const SmtpSession> facts = session;
     SmtpStageVerdict verdict;
-    verdict.filters = co_await checks_.run(facts, dns, deadline);
+    // Greylisting runs after the other checks: they must leave it time, or a client whose
+    // own DNS is slow on purpose could make it run out of time and pass ungreylisted.
+    auto filtersDeadline = deadline;
+    if (greylist_ && GreylistCheck::appliesAt(facts->stage)) {
+        auto total = deadline - std::chrono::steady_clock::now();
+        filtersDeadline -= std::min<std::chrono::steady_clock::duration>(
+            greylist_->latencyBound(), total / 3);
+    }
+    verdict.filters = co_await checks_.run(facts, dns, filtersDeadline);
     verdict.merged = verdict.filters.merged;
     if (!greylist_ || !GreylistCheck::appliesAt(facts->stage) || verdict.merged.rejects()) {
         co_return verdict;

@@ -1,9 +1,9 @@
 // SmtpStagePolicy: everything the SMTP stage decides for one config snapshot, in one
 // place both front ends call (the policy daemon for Postfix; the milter's envelope
 // callbacks for Sendmail). For a session at a stage it marks trusted clients, runs the
-// checks that judge that stage concurrently under the reply deadline, then, at RCPT and
-// unless something rejects, greylisting (which needs SPF's verdict and must not record
-// mail that is rejected anyway), and merges it all into one outcome. Built once per
+// checks that judge that stage concurrently under the reply deadline (less the time kept
+// for greylisting), then, at RCPT and unless something rejects, greylisting (which needs
+// SPF's verdict and must not record mail that is rejected anyway), and merges it all. Built once per
 // snapshot; immutable, so one instance serves every connection. No MTA protocol here.
 #pragma once
 

@@ -51,8 +51,7 @@ CheckOutcome LocalSenderCheck::judge(const SmtpSession& session) const {
     auto domain = MailAddress::split(session.sender).domain;
     outcome.addSymbol("LOCAL_SENDER_UNKNOWN", 0.0, session.sender);
     outcome.reply = rejectReply(
-        "5.7.1", "<" + session.sender + ">: Sender address rejected: not a known user of " + domain,
-        553);
+        "5.7.1", "Sender <" + session.sender + "> is not a known user of " + domain, 553);
     return outcome;
 }
 

@@ -237,8 +237,9 @@ class Loading {
         }
     }
 
-    // Files of list entries that settings name: each line's entries are checked like the
-    // setting's own and appended to its list; a bad line is a problem at FILE:LINE.
+    // Files of list entries that settings name: one entry per line ("#" starts a comment
+    // to the end of the line), each checked like the setting's own entries and appended to
+    // its list; a bad line is a problem at FILE:LINE.
     void loadEntryFiles(Config& config) {
         appendEntryFile(config.greylist.whitelist_clients_file, "greylist.whitelist_clients_file",
                         checkClientPatternEntry, config.greylist.whitelist_clients);

@@ -1,6 +1,8 @@
 // Greylisting whitelists (see GreylistWhitelist.hpp).
 #include "gateway/greylist/GreylistWhitelist.hpp"
 
+#include <re2/re2.h>
+
 #include <cctype>
 
 #include "gateway/net/MailAddress.hpp"
@@ -35,15 +37,12 @@ Result<RecipientPattern> RecipientPattern::parse(std::string_view text) {
         return makeError("empty recipient pattern");
     }
     if (text.size() >= 2 && text.front() == '/' && text.back() == '/') {
-        try {
-            pattern.kind_ = Kind::Expression;
-            pattern.expression_ = std::make_shared<const std::regex>(
-                std::string(text.substr(1, text.size() - 2)),
-                std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
-            return pattern;
-        } catch (const std::regex_error& error) {
-            return makeError("invalid regular expression: " + std::string(error.what()));
+        pattern.kind_ = Kind::Expression;
+        pattern.expression_ = compileListExpression(text.substr(1, text.size() - 2));
+        if (!pattern.expression_->ok()) {
+            return makeError("invalid regular expression: " + pattern.expression_->error());
         }
+        return pattern;
     }
     if (text.find_first_of(" \t,;<>") != std::string_view::npos) {
         return makeError("not a domain, name@, name@domain or /regexp/");
@@ -76,7 +75,7 @@ bool RecipientPattern::matches(std::string_view recipient) const {
         case Kind::Address:
             return address == value_;
         case Kind::Expression:
-            return std::regex_search(lowerCase(recipient), *expression_);
+            return re2::RE2::PartialMatch(lowerCase(recipient), *expression_);
     }
     return false;
 }

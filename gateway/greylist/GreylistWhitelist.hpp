@@ -7,13 +7,16 @@
 #pragma once
 
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "gateway/net/ClientPattern.hpp"
 #include "gateway/util/Result.hpp"
+
+namespace re2 {
+class RE2;
+}
 
 namespace mailgate {
 
@@ -28,7 +31,7 @@ class RecipientPattern {
     std::string text_;
     Kind kind_ = Kind::Domain;
     std::string value_;  // lower case: the domain, the local part or the whole address
-    std::shared_ptr<const std::regex> expression_;
+    std::shared_ptr<const re2::RE2> expression_;  // RE2: linear time on any input
 };
 
 class GreylistWhitelist {

@@ -1,6 +1,8 @@
 // Client list entries (see ClientPattern.hpp).
 #include "gateway/net/ClientPattern.hpp"
 
+#include <re2/re2.h>
+
 #include <cctype>
 
 namespace mailgate {
@@ -81,6 +83,15 @@ bool isHostNameText(std::string_view name) {
 
 }  // namespace
 
+std::shared_ptr<const re2::RE2> compileListExpression(std::string_view pattern) {
+    re2::RE2::Options options;
+    options.set_case_sensitive(false);
+    options.set_log_errors(false);
+    options.set_max_mem(1 << 20);  // an entry is a short pattern; refuse monsters
+    return std::make_shared<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()),
+                                            options);
+}
+
 std::string canonicalDomainName(std::string_view name) {
     std::string out;
     out.reserve(name.size());
@@ -108,15 +119,12 @@ Result<ClientPattern> ClientPattern::parse(std::string_view text) {
         return makeError("empty client pattern");
     }
     if (text.size() >= 2 && text.front() == '/' && text.back() == '/') {
-        try {
-            pattern.kind_ = Kind::Expression;
-            pattern.expression_ = std::make_shared<const std::regex>(
-                std::string(text.substr(1, text.size() - 2)),
-                std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
-            return pattern;
-        } catch (const std::regex_error& error) {
-            return makeError("invalid regular expression: " + std::string(error.what()));
+        pattern.kind_ = Kind::Expression;
+        pattern.expression_ = compileListExpression(text.substr(1, text.size() - 2));
+        if (!pattern.expression_->ok()) {
+            return makeError("invalid regular expression: " + pattern.expression_->error());
         }
+        return pattern;
     }
     if (auto network = IpNetwork::parse(text)) {
         pattern.network_ = *network;
@@ -154,7 +162,7 @@ bool ClientPattern::matches(const IpAddress& address, std::string_view verifiedN
         case Kind::Subdomains:
             return name.size() > name_.size() && isDomainOrSubdomain(name, name_);
         case Kind::Expression:
-            return std::regex_search(name, *expression_);
+            return re2::RE2::PartialMatch(name, *expression_);
         case Kind::Network:
             break;
     }

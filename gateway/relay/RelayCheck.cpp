@@ -16,7 +16,8 @@ CheckOutcome RelayCheck::judge(const SmtpSession& session) const {
         return outcome;
     }
     outcome.addSymbol("RELAY_DENIED", 0.0, "recipient domain " + parts.domain);
-    outcome.reply = rejectReply("5.7.1", "<" + recipient + ">: Relay access denied", 554);
+    // Postfix puts "<recipient>: Recipient address rejected: " in front of the text.
+    outcome.reply = rejectReply("5.7.1", "Relay access denied", 554);
     return outcome;
 }
 

@@ -175,3 +175,23 @@ TEST(SmtpStagePolicy, AnswersByTheDeadlineWhenDnsIsSilent) {
               std::string::npos)
         << verdict.merged.dependency_failure;
 }
+
+TEST(SmtpStagePolicy, SlowDnsCannotEatGreylistingsShareOfTheDeadline) {
+    Config config = gatewayConfig();
+    config.dnsbl.enabled = true;
+    config.dnsbl.zones = {"BL:bl.test"};
+    config.dnsbl.timeout_ms = 60000;
+    auto store = std::make_shared<ScriptedGreylistStore>();
+    store->bound = std::chrono::milliseconds(40);
+    store->answer({GreylistStatus::New, 300, 0});
+    SmtpStagePolicy policy(config, store);
+    StaticDnsLookup dns;
+    dns.neverAnswer("9.2.0.192.bl.test");
+    auto verdict = evaluate(policy, rcptFrom("192.0.2.9", "bob@example.test"), dns, 300);
+    ASSERT_EQ(verdict.filters.checks.size(), 2u);  // relay, dnsbl
+    EXPECT_FALSE(verdict.filters.checks[1].finished);
+    ASSERT_TRUE(verdict.greylist);
+    EXPECT_EQ(verdict.greylist->state, "new");  // still asked, still deferred
+    ASSERT_TRUE(verdict.merged.defers());
+    EXPECT_EQ(verdict.merged.reply->code, 450);
+}

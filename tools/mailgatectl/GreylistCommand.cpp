@@ -3,8 +3,8 @@
 // and `remove` one triplet named as Postfix would present it (client address, sender,
 // recipient: normalised and keyed exactly as the policy daemon does), `clients` the
 // delivery counts of the auto-whitelist, `remove-client` an origin and all its triplets.
-// Reads with SCAN, never KEYS, so a big Redis is not blocked. Exit 0 done, 1 nothing
-// found or Redis unusable, 2 bad usage.
+// Reads with SCAN, never KEYS, so a big Redis is not blocked. Exit 0 done (an empty
+// list included), 1 Redis unusable or (show, remove) no such triplet, 2 bad usage.
 #include <iostream>
 #include <map>
 #include <optional>
@@ -20,7 +20,8 @@ namespace {
 
 const char* const kUsage =
     "usage: mailgatectl greylist list [--json] [--limit N]\n"
-    "       mailgatectl greylist show --client ADDRESS --sender ADDRESS --recipient ADDRESS\n"
+    "       mailgatectl greylist show --client ADDRESS --sender ADDRESS --recipient ADDRESS"
+    " [--json]\n"
     "       mailgatectl greylist remove --client ADDRESS --sender ADDRESS --recipient ADDRESS\n"
     "       mailgatectl greylist clients [--json]\n"
     "       mailgatectl greylist remove-client ADDRESS|ORIGIN\n"

@@ -36,7 +36,7 @@ void appendGreylistSettings(std::vector<SettingSpec>& specs) {
     specs.push_back(booleanSetting("greylist.enabled", &C::greylist, &S::enabled, false,
                                    "Greylist at RCPT: defer the first attempt of every new "
                                    "(client network, sender, recipient) triplet."));
-    specs.push_back(seconds("delay_s", &S::delay_s, 300, 0,
+    specs.push_back(seconds("delay_s", &S::delay_s, 300, 1,
                             "How long a new triplet is deferred; the first retry after it passes."));
     specs.push_back(seconds("retry_window_s", &S::retry_window_s, 172800, 1,
                             "How long after the first attempt a retry is still recognised (2 "
@@ -95,9 +95,11 @@ void appendGreylistSettings(std::vector<SettingSpec>& specs) {
                                   "Greylisted, please try again in %s seconds",
                                   "Text of the deferral; %s is the seconds left, %r the "
                                   "recipient's domain."));
-    specs.push_back(booleanSetting("greylist.add_header", &C::greylist, &S::add_header, true,
-                                   "Add \"X-Greylist: delayed N seconds by mailgate at HOST; "
-                                   "DATE\" to the message that passed after its delay."));
+    specs.push_back(booleanSetting(
+        "greylist.add_header", &C::greylist, &S::add_header, true,
+        "Add \"X-Greylist: delayed N seconds by mailgate-VERSION at HOST; DATE\" to the "
+        "message that passed after its delay. It reaches the message through the milter, so it "
+        "needs policy_header.secret (docs/policy-stage-scores.md)."));
     specs.push_back(choiceSetting(
         "greylist.on_redis_failure", &C::greylist, &S::on_redis_failure,
         {{"dunno", GreylistFailurePolicy::Dunno}, {"tempfail", GreylistFailurePolicy::Tempfail}},

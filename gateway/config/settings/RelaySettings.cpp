@@ -45,7 +45,7 @@ void appendRelaySettings(std::vector<SettingSpec>& specs) {
         "When relay.domains is set, reject at RCPT, with 554 5.7.1 Relay access denied, a "
         "recipient outside relay.domains "
         "from a client that is neither trusted nor authenticated. Postfix's own "
-        "reject_unauth_destination does the same; this also covers Sendmail."));
+        "reject_unauth_destination does the same; mailgate's check also logs and counts it."));
 }
 
 }  // namespace mailgate
