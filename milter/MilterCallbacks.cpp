@@ -11,8 +11,8 @@
 #include <string>
 
 #include "gateway/check/PolicyStageHeader.hpp"
-
 #include "milter/MilterSession.hpp"
+#include "milter/MilterVerdict.hpp"
 
 namespace mailgate {
 namespace {
@@ -51,6 +51,22 @@ std::string withoutAngleBrackets(const char* address) {
     return text;
 }
 
+std::string symbolList(const std::vector<Symbol>& symbols) {
+    std::string text;
+    char score[32];
+    for (const auto& symbol : symbols) {
+        std::snprintf(score, sizeof score, "%g", symbol.score);
+        text += (text.empty() ? "" : ",") + symbol.name + "(" + score + ")";
+    }
+    return text;
+}
+
+std::int64_t unixNow() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
 // Runs one callback body; an exception becomes TEMPFAIL with a log line, never a crash
 // into libmilter and never an accidental accept.
 template <class Body>
@@ -77,58 +93,54 @@ sfsistat guarded(SMFICTX* context, const char* stage, Body body) {
     return SMFIS_TEMPFAIL;
 }
 
-std::string symbolList(const std::vector<Symbol>& symbols) {
-    std::string text;
-    char score[32];
-    for (const auto& symbol : symbols) {
-        std::snprintf(score, sizeof score, "%g", symbol.score);
-        text += (text.empty() ? "" : ",") + symbol.name + "(" + score + ")";
+MilterSession* ensureSession(SMFICTX* context) {
+    if (auto* existing = sessionOf(context)) {
+        return existing;
     }
-    return text;
+    auto* session = new MilterSession();
+    if (smfi_setpriv(context, session) != MI_SUCCESS) {
+        delete session;
+        return nullptr;
+    }
+    return session;
 }
 
-std::int64_t unixNow() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-// The policy stage's X-Mailgate-Policy headers: all are removed (they are ours, and a
-// sender may have written some); those the policy daemon signed for this client and
-// sender give their symbols (for the score) and their headers, which are added at the
-// top (Received-SPF, X-Greylist).
-PolicyStageReading applyPolicyStageHeaders(SMFICTX* context, MilterSession& session) {
-    if (!session.config) {
-        return {};
-    }
-    const auto& settings = session.config->policy_header;
-    PolicyStageReading stage =
-        readPolicyStageHeaders(session.policy_headers, settings.secret, session.client_address,
-                               session.sender, unixNow(), settings.max_age_s);
-    for (auto index = static_cast<int>(session.policy_headers.size()); index >= 1; --index) {
-        if (smfi_chgheader(context, const_cast<char*>(kPolicyStageHeaderName), index, nullptr) !=
-            MI_SUCCESS) {
-            throw std::runtime_error("cannot remove an X-Mailgate-Policy header");
+// Asks only for the actions mailgate uses, and for the MTA not to wait for an answer to
+// every header and body chunk (one round trip per message fewer); names the macros it
+// reads at each stage.
+sfsistat onNegotiate(SMFICTX* context, unsigned long offeredActions, unsigned long offeredSteps,
+                     unsigned long, unsigned long, unsigned long* actions, unsigned long* steps,
+                     unsigned long* unused2, unsigned long* unused3) {
+    try {
+        MilterSession* session = ensureSession(context);
+        if (session == nullptr) {
+            return SMFIS_REJECT;  // libmilter: refuse the connection, the MTA tempfails
         }
+        *actions = offeredActions & (SMFIF_ADDHDRS | SMFIF_CHGHDRS);
+        *steps = offeredSteps & (SMFIP_NOUNKNOWN | SMFIP_NR_HDR | SMFIP_NR_BODY);
+        *unused2 = 0;
+        *unused3 = 0;
+        session->no_reply_headers = (*steps & SMFIP_NR_HDR) != 0;
+        session->no_reply_body = (*steps & SMFIP_NR_BODY) != 0;
+        smfi_setsymlist(context, SMFIM_CONNECT,
+                        const_cast<char*>("{client_addr} {client_name} {daemon_name} j"));
+        smfi_setsymlist(context, SMFIM_ENVFROM, const_cast<char*>("i {auth_authen} {mail_addr}"));
+        smfi_setsymlist(context, SMFIM_EOH, const_cast<char*>("i"));
+        smfi_setsymlist(context, SMFIM_EOM, const_cast<char*>("i"));
+        return SMFIS_CONTINUE;
+    } catch (...) {
+        return SMFIS_REJECT;
     }
-    for (auto header = stage.headers.rbegin(); header != stage.headers.rend(); ++header) {
-        if (smfi_insheader(context, 0, const_cast<char*>(header->name.c_str()),
-                           const_cast<char*>(header->value.c_str())) != MI_SUCCESS) {
-            throw std::runtime_error("cannot add the " + header->name + " header");
-        }
-    }
-    return stage;
 }
 
 sfsistat onConnect(SMFICTX* context, char* hostname, _SOCK_ADDR* address) {
     try {
-        auto* session = new MilterSession();
-        session->client_name = hostname ? hostname : "";
-        session->client_address = formatAddress(address);
-        if (smfi_setpriv(context, session) != MI_SUCCESS) {
-            delete session;
+        MilterSession* session = ensureSession(context);
+        if (session == nullptr) {
             return SMFIS_TEMPFAIL;
         }
+        session->client_name = hostname ? hostname : "";
+        session->client_address = formatAddress(address);
         return SMFIS_CONTINUE;
     } catch (...) {
         return SMFIS_TEMPFAIL;
@@ -147,85 +159,174 @@ sfsistat onMailFrom(SMFICTX* context, char** arguments) {
         session.startMessage();
         session.config = installedContext->config.current();
         session.mailgate_id = installedContext->ids.next();
-        session.sender = withoutAngleBrackets(arguments ? arguments[0] : nullptr);
-        session.authenticated_user = symbol(context, "{auth_authen}");
+        auto& envelope = session.envelope;
+        envelope.sender = withoutAngleBrackets(arguments ? arguments[0] : nullptr);
+        for (int i = 1; arguments && arguments[0] && arguments[i]; ++i) {
+            envelope.smtputf8 = envelope.smtputf8 || strcasecmp(arguments[i], "SMTPUTF8") == 0;
+        }
+        envelope.authenticated_user = symbol(context, "{auth_authen}");
+        envelope.client_address = session.client_address;
+        envelope.client_name = session.client_name;
+        envelope.helo = session.helo;
+        const auto& content = session.config->content;
+        session.buffer = std::make_unique<MessageBuffer>(
+            static_cast<std::size_t>(content.memory_limit),
+            static_cast<std::uint64_t>(content.max_message_size), content.spool_directory);
         return SMFIS_CONTINUE;
     });
 }
 
 sfsistat onRecipient(SMFICTX* context, char** arguments) {
     return guarded(context, "rcpt", [&](MilterSession& session) {
-        session.recipients.push_back(withoutAngleBrackets(arguments ? arguments[0] : nullptr));
+        session.envelope.recipients.push_back(
+            withoutAngleBrackets(arguments ? arguments[0] : nullptr));
         return SMFIS_CONTINUE;
     });
 }
 
 sfsistat onData(SMFICTX* context) {
     return guarded(context, "data", [&](MilterSession& session) {
-        session.queue_id = symbol(context, "i");
+        session.envelope.queue_id = symbol(context, "i");
         return SMFIS_CONTINUE;
     });
+}
+
+void store(MilterSession& session, std::string_view bytes) {
+    if (!session.buffer || !session.buffer_error.empty()) {
+        return;
+    }
+    auto stored = session.buffer->append(bytes);
+    if (!stored) {
+        session.buffer_error = stored.error();
+    }
+}
+
+// The field as it was in the message: libmilter strips one blank after the colon and
+// gives folded lines with bare newlines.
+void storeHeader(MilterSession& session, const char* name, const char* value) {
+    std::string line = std::string(name) + ": ";
+    for (const char* c = value; *c; ++c) {
+        if (*c == '\n' && (c == value || c[-1] != '\r')) {
+            line += '\r';
+        }
+        line += *c;
+    }
+    store(session, line + "\r\n");
 }
 
 sfsistat onHeader(SMFICTX* context, char* name, char* value) {
     return guarded(context, "header", [&](MilterSession& session) {
         ++session.header_count;
-        if (name != nullptr && strcasecmp(name, kMailgateIdHeader) == 0) {
-            ++session.forged_id_headers;
+        // Counted under the spelling we remove it by; Postfix matches names in any case.
+        if (auto own = ownHeaderSpelling(name ? name : ""); !own.empty()) {
+            ++session.own_headers[std::string(own)];
         }
-        if (name != nullptr && strcasecmp(name, kPolicyStageHeaderName) == 0) {
+        if (strcasecmp(name ? name : "", kPolicyStageHeaderName) == 0) {
             session.policy_headers.emplace_back(value ? value : "");
         }
+        if (strcasecmp(name ? name : "", "Subject") == 0) {
+            session.subject_seen = true;
+        }
+        storeHeader(session, name ? name : "", value ? value : "");
+        return session.no_reply_headers ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+    });
+}
+
+sfsistat onEndOfHeaders(SMFICTX* context) {
+    return guarded(context, "eoh", [&](MilterSession& session) {
+        store(session, "\r\n");
         return SMFIS_CONTINUE;
     });
 }
 
 sfsistat onBody(SMFICTX* context, unsigned char* chunk, size_t size) {
-    (void)chunk;
     return guarded(context, "body", [&](MilterSession& session) {
-        session.body_bytes += size;
-        return SMFIS_CONTINUE;
+        store(session, std::string_view(reinterpret_cast<const char*>(chunk), size));
+        return session.no_reply_body ? SMFIS_NOREPLY : SMFIS_CONTINUE;
     });
+}
+
+struct Decision {
+    Verdict verdict;
+    PolicyStageReading stage;
+    std::size_t defects = 0;
+};
+
+// The message through the snapshot's content pipeline.
+Decision decide(MilterSession& session) {
+    const auto& settings = session.config->policy_header;
+    Decision decision;
+    decision.stage = readPolicyStageHeaders(session.policy_headers, settings.secret,
+                                            session.envelope.client_address,
+                                            session.envelope.sender, unixNow(),
+                                            settings.max_age_s);
+    auto pipeline = installedContext->pipelines.get(session.config);
+    auto why = pipeline->reasonNotToScan(session.envelope, session.buffer->size());
+    if (!why.empty()) {
+        decision.verdict = ContentPipeline::unscanned(why);
+        return decision;
+    }
+    Message message =
+        session.buffer->inFile()
+            ? pipeline->parser().parseFile(session.buffer->path(), session.envelope)
+            : pipeline->parser().parse(session.buffer->memory(), session.envelope);
+    decision.defects = message.defects.size();
+    decision.verdict = pipeline->evaluate(message, decision.stage.symbols).verdict;
+    return decision;
+}
+
+void logDecision(const MilterSession& session, const Decision& decision, const char* action) {
+    const Verdict& verdict = decision.verdict;
+    int removed = 0;
+    for (const auto& [name, count] : session.own_headers) {
+        // The policy daemon's own X-Mailgate-Policy is reported by the policy_* fields.
+        removed += name == kPolicyStageHeaderName ? 0 : count;
+    }
+    LogLine line("message_decision");
+    line.add("queue_id", session.envelope.queue_id)
+        .add("mailgate_id", session.mailgate_id)
+        .add("client_address", session.envelope.client_address)
+        .add("client_name", session.envelope.client_name)
+        .add("helo_name", session.envelope.helo)
+        .add("sender", session.envelope.sender)
+        .add("recipients", static_cast<std::int64_t>(session.envelope.recipients.size()))
+        .add("size", session.buffer ? session.buffer->size() : 0)
+        .add("headers", session.header_count)
+        .add("removed_forged_headers", removed)
+        .add("policy_symbols", symbolList(decision.stage.symbols))
+        .add("policy_headers_believed", decision.stage.believed)
+        .add("policy_headers_refused", decision.stage.refused)
+        .add("policy_header_refusal", decision.stage.refusal)
+        .add("action", action)
+        .add("spam", verdict.spam)
+        .add("score", formatSpamScore(verdict.score))
+        .add("required", formatSpamScore(verdict.required))
+        .add("symbols", symbolList(verdict.symbols))
+        .add("mime_defects", static_cast<std::uint64_t>(decision.defects))
+        .add("reason", verdict.reason);
+    if (verdict.reply) {
+        line.add("reply", verdict.reply->toString());
+    }
+    line.add("config_generation", session.config ? session.config->generation : 0);
+    installedContext->logger.info(line);
 }
 
 sfsistat onEndOfMessage(SMFICTX* context) {
     return guarded(context, "eom", [&](MilterSession& session) {
-        if (session.queue_id.empty()) {
-            session.queue_id = symbol(context, "i");
+        if (session.envelope.queue_id.empty()) {
+            session.envelope.queue_id = symbol(context, "i");
         }
-        // Copies of our header that arrived from outside are removed before ours is added,
-        // so downstream filters can trust it.
-        for (int index = session.forged_id_headers; index >= 1; --index) {
-            if (smfi_chgheader(context, const_cast<char*>(kMailgateIdHeader), index, nullptr) !=
-                MI_SUCCESS) {
-                throw std::runtime_error("cannot remove a forged X-Mailgate-Id header");
-            }
+        if (!session.config || !session.buffer) {
+            throw std::runtime_error("end of message without MAIL FROM");
         }
-        if (smfi_addheader(context, const_cast<char*>(kMailgateIdHeader),
-                           session.mailgate_id.data()) != MI_SUCCESS) {
-            throw std::runtime_error("cannot add the X-Mailgate-Id header");
+        if (!session.buffer_error.empty()) {
+            throw std::runtime_error(session.buffer_error);
         }
-        PolicyStageReading stage = applyPolicyStageHeaders(context, session);
-        installedContext->logger.info(
-            LogLine("message_decision")
-                .add("queue_id", session.queue_id)
-                .add("mailgate_id", session.mailgate_id)
-                .add("client_address", session.client_address)
-                .add("client_name", session.client_name)
-                .add("helo_name", session.helo)
-                .add("sender", session.sender)
-                .add("recipients", static_cast<std::int64_t>(session.recipients.size()))
-                .add("headers", session.header_count)
-                .add("body_bytes", session.body_bytes)
-                .add("removed_forged_headers", session.forged_id_headers)
-                .add("policy_symbols", symbolList(stage.symbols))
-                .add("policy_headers_believed", stage.believed)
-                .add("policy_headers_refused", stage.refused)
-                .add("policy_header_refusal", stage.refusal)
-                .add("action", "accept")
-                .add("config_generation", session.config ? session.config->generation : 0));
+        Decision decision = decide(session);
+        sfsistat status = applyVerdict(context, session, decision.verdict, decision.stage.headers);
+        logDecision(session, decision, verdictActionName(decision.verdict.action));
         session.startMessage();
-        return SMFIS_CONTINUE;
+        return status;
     });
 }
 
@@ -258,14 +359,14 @@ smfiDesc milterDescription() {
     description.xxfi_envfrom = onMailFrom;
     description.xxfi_envrcpt = onRecipient;
     description.xxfi_header = onHeader;
-    description.xxfi_eoh = nullptr;
+    description.xxfi_eoh = onEndOfHeaders;
     description.xxfi_body = onBody;
     description.xxfi_eom = onEndOfMessage;
     description.xxfi_abort = onAbort;
     description.xxfi_close = onClose;
     description.xxfi_unknown = nullptr;
     description.xxfi_data = onData;
-    description.xxfi_negotiate = nullptr;
+    description.xxfi_negotiate = onNegotiate;
     return description;
 }
 

@@ -1,13 +1,15 @@
 // The libmilter callback table of mailgate-milter. Callbacks are thin: they copy what the
-// MTA tells into the MilterSession and, at end of message, apply the outcome (for now:
-// replace any X-Mailgate-Id that came from outside with ours, accept, log the decision).
-// Any failure inside answers TEMPFAIL so the MTA keeps the mail; nothing is accepted or
-// rejected by accident.
+// MTA tells into the MilterSession (envelope, header fields, body bytes) and, at end of
+// message, hand the message to the core's ContentPipeline and apply its Verdict
+// (MilterVerdict.cpp). Any failure inside answers TEMPFAIL so the MTA keeps the mail;
+// nothing is accepted or rejected by accident.
 #pragma once
 
 #include <libmilter/mfapi.h>
 
 #include "gateway/config/ConfigHolder.hpp"
+#include "gateway/config/SnapshotCache.hpp"
+#include "gateway/content/ContentPipeline.hpp"
 #include "gateway/log/Logger.hpp"
 #include "gateway/message/MailgateId.hpp"
 
@@ -16,9 +18,15 @@ namespace mailgate {
 // What every callback needs. libmilter gives callbacks no user pointer, so main() installs
 // this once with installMilterContext() before smfi_main(); it never changes afterwards.
 struct MilterContext {
+    MilterContext(ConfigHolder& configHolder, Logger& log)
+        : config(configHolder), logger(log), pipelines([](const Config& snapshot) {
+              return std::make_shared<const ContentPipeline>(snapshot);
+          }) {}
+
     ConfigHolder& config;
     Logger& logger;
     MailgateIdGenerator ids;
+    SnapshotCache<ContentPipeline> pipelines;
 };
 
 void installMilterContext(MilterContext* context);

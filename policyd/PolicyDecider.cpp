@@ -42,15 +42,6 @@ std::string unfinishedChecks(const SmtpStageVerdict& verdict) {
 
 }  // namespace
 
-std::shared_ptr<const SmtpStagePolicy> PolicyDecider::policyFor(const ConfigSnapshot& config) {
-    std::lock_guard lock(mutex_);
-    if (compiled_for_ != config) {
-        compiled_ = std::make_shared<const SmtpStagePolicy>(*config, greylist_store_);
-        compiled_for_ = config;
-    }
-    return compiled_;
-}
-
 std::string PolicyDecider::policyHeader(const Config& config, const SmtpSession& session,
                                         const CheckOutcome& merged,
                                         PolicyTransaction& transaction) const {
@@ -91,7 +82,7 @@ boost::asio::awaitable<PolicyReply> PolicyDecider::decide(const PolicyRequest& r
     if (session->stage == SmtpStage::Rcpt) {
         session->recipient_count = transaction.recipients_let_through;
     }
-    auto policy = policyFor(config);
+    auto policy = policies_.get(config);
     auto deadline = started + std::chrono::milliseconds(config->policyd.reply_deadline_ms);
     SmtpStageVerdict verdict = co_await policy->evaluate(session, dns_, deadline, unixNow());
     if (verdict.greylist && verdict.greylist->state == "store_failed") {

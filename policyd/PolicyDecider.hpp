@@ -7,10 +7,10 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 
 #include "gateway/check/SmtpStagePolicy.hpp"
 #include "gateway/config/Config.hpp"
+#include "gateway/config/SnapshotCache.hpp"
 #include "gateway/dns/DnsLookup.hpp"
 #include "gateway/greylist/GreylistStore.hpp"
 #include "gateway/log/Logger.hpp"
@@ -23,7 +23,11 @@ namespace mailgate {
 class PolicyDecider {
   public:
     PolicyDecider(Logger& logger, DnsLookup& dns, std::shared_ptr<GreylistStore> greylistStore)
-        : logger_(logger), dns_(dns), greylist_store_(std::move(greylistStore)) {}
+        : logger_(logger),
+          dns_(dns),
+          policies_([store = std::move(greylistStore)](const Config& config) {
+              return std::make_shared<const SmtpStagePolicy>(config, store);
+          }) {}
 
     boost::asio::awaitable<PolicyReply> decide(const PolicyRequest& request,
                                                PolicyTransaction& transaction,
@@ -34,7 +38,6 @@ class PolicyDecider {
     std::uint64_t greylistStoreFailures() const { return greylist_store_failures_.load(); }
 
   private:
-    std::shared_ptr<const SmtpStagePolicy> policyFor(const ConfigSnapshot& config);
     std::string policyHeader(const Config& config, const SmtpSession& session,
                              const CheckOutcome& merged, PolicyTransaction& transaction) const;
     void log(const PolicyRequest& request, const Config& config, const SmtpStageVerdict& verdict,
@@ -43,10 +46,7 @@ class PolicyDecider {
 
     Logger& logger_;
     DnsLookup& dns_;
-    std::shared_ptr<GreylistStore> greylist_store_;
-    std::mutex mutex_;
-    ConfigSnapshot compiled_for_;
-    std::shared_ptr<const SmtpStagePolicy> compiled_;
+    SnapshotCache<SmtpStagePolicy> policies_;
     std::atomic<std::uint64_t> greylist_store_failures_{0};
 };
 

@@ -179,6 +179,55 @@ struct PolicyHeaderSettings {
     std::int64_t max_age_s = 3600;
 };
 
+// [content]: how the milter collects and parses a message (settings/ContentSettings.cpp).
+struct ContentSettings {
+    std::int64_t max_message_size = 0;  // bytes; bigger messages are not scanned
+    std::int64_t memory_limit = 0;      // bytes kept in memory; the rest goes to a file
+    std::string spool_directory;        // "" = the system's temporary directory
+    std::int64_t max_mime_depth = 0;
+    std::int64_t max_mime_parts = 0;
+    std::int64_t max_decoded_bytes = 0;
+    std::int64_t max_text_bytes = 0;
+    bool filter_authenticated = true;  // C13
+};
+
+// [header_checks] (B4) and [mime_checks] (C12): gateway/content/.
+struct HeaderCheckSettings {
+    ClientCheckAction action = ClientCheckAction::Score;
+    double score_invalid_address = 0;
+    double score_missing_from = 0;
+    double score_duplicate_from = 0;
+    double score_missing_date = 0;
+    double score_missing_message_id = 0;
+    double score_duplicate_header = 0;
+};
+
+struct MimeCheckSettings {
+    bool enabled = true;
+    double score_boundary = 0;
+    double score_transfer_encoding = 0;
+    double score_encoded_word = 0;
+    double score_8bit_header = 0;
+    double score_broken_header = 0;
+    double score_charset = 0;
+    double score_too_complex = 0;
+    double score_parameter = 0;
+};
+
+// [scoring] (C7, C8): gateway/content/Scorer.
+enum class SpamAction { Tag, Quarantine, Delete, Reject };
+
+struct ScoringSettings {
+    double spam_threshold = 5.0;
+    SpamAction spam_action = SpamAction::Tag;
+    double quarantine_threshold = 0;  // 0: off
+    double reject_threshold = 0;      // 0: off
+    std::string subject_tag;
+    bool subject_score_tag = false;
+    bool spam_headers = true;
+    std::vector<std::string> symbol_weights;  // "NAME=SCORE"
+};
+
 struct RulesSettings {
     std::string directory;
 };
@@ -198,6 +247,10 @@ struct Config {
     LimitSettings limits;
     GreylistSettings greylist;
     PolicyHeaderSettings policy_header;
+    ContentSettings content;
+    HeaderCheckSettings header_checks;
+    MimeCheckSettings mime_checks;
+    ScoringSettings scoring;
     RulesSettings rules;
 
     // Where this snapshot came from, for logs and for resolving relative paths.

@@ -185,6 +185,9 @@ void appendLocalSenderSettings(std::vector<SettingSpec>& specs);
 void appendLimitSettings(std::vector<SettingSpec>& specs);
 void appendGreylistSettings(std::vector<SettingSpec>& specs);
 void appendPolicyHeaderSettings(std::vector<SettingSpec>& specs);
+void appendContentSettings(std::vector<SettingSpec>& specs);
+void appendContentCheckSettings(std::vector<SettingSpec>& specs);
+void appendScoringSettings(std::vector<SettingSpec>& specs);
 
 
 }  // namespace mailgate

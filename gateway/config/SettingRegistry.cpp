@@ -189,6 +189,9 @@ std::vector<SettingSpec> buildRegistry() {
     appendLimitSettings(specs);
     appendGreylistSettings(specs);
     appendPolicyHeaderSettings(specs);
+    appendContentSettings(specs);
+    appendContentCheckSettings(specs);
+    appendScoringSettings(specs);
 
     specs.push_back(stringSetting(
         "rules.directory", &C::rules, &RulesSettings::directory, "rules.d",

@@ -30,5 +30,6 @@ int runDnsbl(const CommandLine& line);
 int runCheckClient(const CommandLine& line);
 int runSpf(const CommandLine& line);
 int runGreylist(const CommandLine& line);
+int runScan(const CommandLine& line);
 
 }  // namespace mailgate

@@ -14,6 +14,7 @@
 #include "gateway/log/LogLine.hpp"
 #include "gateway/store/RedisConnection.hpp"
 #include "tools/mailgatectl/CommandSetup.hpp"
+#include "tools/mailgatectl/JsonWriter.hpp"
 
 namespace mailgate {
 namespace {
@@ -121,34 +122,22 @@ std::int64_t ttlOf(RedisConnection& redis, const std::string& key) {
     return reply ? reply->integer : -2;
 }
 
-std::string jsonString(const std::string& text) {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20) {
-            char escape[8];
-            std::snprintf(escape, sizeof escape, "\\u%04x", c);
-            out += escape;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
-
 void printTriplet(const GreylistTriplet& triplet, std::map<std::string, std::string> fields,
                   std::int64_t ttl, bool json) {
     bool passed = fields.count("passed") != 0;
     std::string state = passed ? "passed" : "waiting";
     if (json) {
-        std::cout << "{\"origin\":" << jsonString(triplet.origin)
-                  << ",\"sender\":" << jsonString(triplet.sender)
-                  << ",\"recipient\":" << jsonString(triplet.recipient)
-                  << ",\"state\":\"" << state << "\",\"first_seen\":"
-                  << std::atoll(fields["first"].c_str()) << ",\"delayed_s\":"
-                  << std::atoll(fields["passed"].c_str()) << ",\"ttl_s\":" << ttl << "}\n";
+        JsonWriter out;
+        out.beginObject()
+            .field("origin", triplet.origin)
+            .field("sender", triplet.sender)
+            .field("recipient", triplet.recipient)
+            .field("state", state)
+            .field("first_seen", static_cast<std::int64_t>(std::atoll(fields["first"].c_str())))
+            .field("delayed_s", static_cast<std::int64_t>(std::atoll(fields["passed"].c_str())))
+            .field("ttl_s", ttl)
+            .endObject();
+        std::cout << out.text() << "\n";
         return;
     }
     std::cout << "origin=" << formatLogValue(triplet.origin)
@@ -202,9 +191,14 @@ int listClients(RedisConnection& redis, const Config& config, const Options& opt
         bool whitelisted = config.greylist.auto_whitelist_after > 0 &&
                            deliveries >= config.greylist.auto_whitelist_after;
         if (options.json) {
-            std::cout << "{\"origin\":" << jsonString(origin) << ",\"deliveries\":" << deliveries
-                      << ",\"whitelisted\":" << (whitelisted ? "true" : "false")
-                      << ",\"ttl_s\":" << ttlOf(redis, key) << "}\n";
+            JsonWriter out;
+            out.beginObject()
+                .field("origin", origin)
+                .field("deliveries", deliveries)
+                .field("whitelisted", whitelisted)
+                .field("ttl_s", ttlOf(redis, key))
+                .endObject();
+            std::cout << out.text() << "\n";
         } else {
             std::cout << origin << " deliveries=" << deliveries
                       << " whitelisted=" << (whitelisted ? "yes" : "no")

@@ -23,6 +23,8 @@ void printUsage(std::ostream& out) {
            "  check-client --ip ADDRESS [--helo NAME] [--sender ADDRESS] [--enable CHECK]...\n"
            "                       run the PTR/HELO/sender-domain checks for one client\n"
            "  greylist list|show|remove|clients|remove-client ...  greylisting state in Redis\n"
+           "  scan [--sender A] [--rcpt A]... [--client-ip IP] [--json] FILE...\n"
+           "                       run the content checks on message files, print the verdict\n"
            "  version              print the version\n";
 }
 
@@ -69,6 +71,9 @@ int main(int argc, char** argv) {
     }
     if (line.command == "spf") {
         return runSpf(line);
+    }
+    if (line.command == "scan") {
+        return runScan(line);
     }
     if (line.command == "greylist") {
         return runGreylist(line);

@@ -1,0 +1,112 @@
+// The verdict from the symbols (see Scorer.hpp).
+#include "gateway/content/Scorer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace mailgate {
+
+const char* verdictActionName(VerdictAction action) {
+    switch (action) {
+        case VerdictAction::Accept:
+            return "accept";
+        case VerdictAction::Delete:
+            return "delete";
+        case VerdictAction::Reject:
+            return "reject";
+    }
+    return "accept";
+}
+
+std::string formatSpamScore(double score) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", std::abs(score) < 0.05 ? 0.0 : score);
+    return text;
+}
+
+Scorer::Scorer(const ScoringSettings& settings) : settings_(settings) {
+    for (const auto& entry : settings.symbol_weights) {
+        auto equals = entry.find('=');
+        if (equals != std::string::npos) {
+            weights_[entry.substr(0, equals)] = std::strtod(entry.c_str() + equals + 1, nullptr);
+        }
+    }
+}
+
+void Scorer::addHeaders(Verdict& verdict) const {
+    if (!settings_.spam_headers) {
+        return;
+    }
+    std::vector<std::string> tests;
+    for (const auto& symbol : verdict.symbols) {
+        if (symbol.score != 0.0) {
+            tests.push_back(symbol.name);
+        }
+    }
+    std::sort(tests.begin(), tests.end());
+    tests.erase(std::unique(tests.begin(), tests.end()), tests.end());
+    std::string list;
+    for (const auto& test : tests) {
+        list += (list.empty() ? "" : ",") + test;
+    }
+    if (verdict.spam) {
+        verdict.headers.push_back({"X-Spam-Flag", "YES"});
+    }
+    std::string score = formatSpamScore(verdict.score);
+    verdict.headers.push_back({"X-Spam-Score", score});
+    int stars = std::clamp(static_cast<int>(std::floor(verdict.score)), 0, 50);
+    verdict.headers.push_back({"X-Spam-Level", std::string(static_cast<std::size_t>(stars), '*')});
+    verdict.headers.push_back(
+        {"X-Spam-Status", std::string(verdict.spam ? "Yes" : "No") + ", score=" + score +
+                              " required=" + formatSpamScore(verdict.required) +
+                              " tests=" + (list.empty() ? "none" : list) +
+                              " version=mailgate-" + MAILGATE_VERSION});
+}
+
+Verdict Scorer::decide(std::vector<Symbol> symbols, const std::optional<SmtpReply>& checkReply,
+                       const std::optional<std::string>& currentSubject, bool inbound) const {
+    Verdict verdict;
+    verdict.required = settings_.spam_threshold;
+    for (auto& symbol : symbols) {
+        if (auto weight = weights_.find(symbol.name); weight != weights_.end()) {
+            symbol.score = weight->second;
+        }
+        verdict.score += symbol.score;
+    }
+    verdict.symbols = std::move(symbols);
+    verdict.spam = verdict.score >= settings_.spam_threshold;
+    std::string score = formatSpamScore(verdict.score);
+    if (checkReply && checkReply->kind == SmtpReply::Kind::Reject) {
+        verdict.action = VerdictAction::Reject;
+        verdict.reply = checkReply;
+        verdict.reason = "a check rejects";
+    } else if (settings_.reject_threshold > 0 && verdict.score >= settings_.reject_threshold) {
+        verdict.action = VerdictAction::Reject;
+        verdict.reply = rejectReply("5.7.1", "Message rejected as spam (score " + score + ")");
+        verdict.reason = "score " + score + " >= reject_threshold";
+    } else if (verdict.spam && settings_.spam_action == SpamAction::Reject) {
+        verdict.action = VerdictAction::Reject;
+        verdict.reply = rejectReply("5.7.1", "Message rejected as spam (score " + score + ")");
+        verdict.reason = "spam, spam_action reject";
+    } else if (verdict.spam && settings_.spam_action == SpamAction::Delete) {
+        verdict.action = VerdictAction::Delete;
+        verdict.reason = "spam, spam_action delete";
+    } else {
+        verdict.reason = verdict.spam ? "spam, tagged" : "not spam";
+    }
+    addHeaders(verdict);
+    bool tagSubject = !settings_.subject_tag.empty() || settings_.subject_score_tag;
+    if (verdict.spam && inbound && tagSubject && verdict.action == VerdictAction::Accept) {
+        std::string prefix = settings_.subject_tag;
+        if (settings_.subject_score_tag) {
+            prefix += (prefix.empty() ? "" : " ") + ("[" + score + "]");
+        }
+        verdict.subject =
+            currentSubject && !currentSubject->empty() ? prefix + " " + *currentSubject : prefix;
+    }
+    return verdict;
+}
+
+}  // namespace mailgate

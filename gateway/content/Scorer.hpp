@@ -1,0 +1,39 @@
+// Scorer: the one place a verdict is computed (MISSION C7, C8). It applies
+// scoring.symbol_weights to the symbols, sums them, compares with the thresholds, picks
+// the action (a check's own reject first, then reject_threshold, then spam_action for
+// spam), and words the SpamAssassin-compatible headers (X-Spam-Flag, X-Spam-Score,
+// X-Spam-Level, X-Spam-Status) and the Subject tag, which is only for mail coming in from
+// outside. It runs no check and knows no MTA.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gateway/config/Config.hpp"
+#include "gateway/content/Verdict.hpp"
+
+namespace mailgate {
+
+class Scorer {
+  public:
+    // Weights are validated by the loader; a malformed one is skipped here.
+    explicit Scorer(const ScoringSettings& settings);
+
+    // `checkReply` is a reject a check asked for (header syntax in reject mode).
+    // `currentSubject` is the raw Subject value, or nothing when there is none.
+    Verdict decide(std::vector<Symbol> symbols, const std::optional<SmtpReply>& checkReply,
+                   const std::optional<std::string>& currentSubject, bool inbound) const;
+
+  private:
+    void addHeaders(Verdict& verdict) const;
+
+    ScoringSettings settings_;
+    std::map<std::string, double> weights_;
+};
+
+// "7.3": one decimal, as SpamAssassin writes scores.
+std::string formatSpamScore(double score);
+
+}  // namespace mailgate

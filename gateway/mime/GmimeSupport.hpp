@@ -1,0 +1,57 @@
+// What the MIME parser's two files share of GMime: initialising the library once per
+// process, owning GObjects and glib strings with RAII, and the parse context (limits,
+// the defects found, the decoded-byte budget). Private to gateway/mime.
+#pragma once
+
+#include <gmime/gmime.h>
+
+#include <memory>
+#include <optional>
+#include <unordered_set>
+#include <string>
+#include <vector>
+
+#include "gateway/message/Message.hpp"
+#include "gateway/mime/MimeParser.hpp"
+
+namespace mailgate::mime {
+
+void ensureGmimeInitialised();
+
+struct GObjectRelease {
+    void operator()(void* object) const {
+        if (object != nullptr) {
+            g_object_unref(object);
+        }
+    }
+};
+template <class T>
+using GObjectPointer = std::unique_ptr<T, GObjectRelease>;
+
+struct GFreeRelease {
+    void operator()(void* memory) const { g_free(memory); }
+};
+using GlibText = std::unique_ptr<char, GFreeRelease>;
+
+inline std::string textOf(const char* text) {
+    return text ? std::string(text) : std::string();
+}
+
+struct ParseContext {
+    const MimeLimits& limits;
+    Message& message;
+    std::string_view raw;  // the whole message when in memory (for boundary checks)
+    std::uint64_t decoded_budget;
+    std::optional<std::unordered_set<std::string>> close_delimiters;  // found on first use
+
+    void defect(std::string code, std::string detail) {
+        message.defects.push_back({std::move(code), std::move(detail)});
+    }
+};
+
+// Fills part.text, sizes, digest and content defects for one leaf part.
+void readLeafContent(GMimePart* source, MimePart& part, ParseContext& context);
+
+std::string lowerCase(std::string_view text);
+
+}  // namespace mailgate::mime

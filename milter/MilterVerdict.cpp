@@ -1,0 +1,100 @@
+// The verdict applied to the message (see MilterVerdict.hpp).
+#include "milter/MilterVerdict.hpp"
+
+#include <strings.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "gateway/message/HeaderFolding.hpp"
+#include "milter/MilterCallbacks.hpp"
+
+namespace mailgate {
+namespace {
+
+constexpr std::string_view kOwnHeaders[] = {"X-Mailgate-Id", "X-Mailgate-Policy", "X-Spam-Flag",
+                                            "X-Spam-Score", "X-Spam-Level", "X-Spam-Status"};
+
+char* writable(const std::string& text) {
+    return const_cast<char*>(text.c_str());
+}
+
+void removeOwnHeaders(SMFICTX* context, const MilterSession& session) {
+    for (const auto& [name, count] : session.own_headers) {
+        for (int index = count; index >= 1; --index) {
+            if (smfi_chgheader(context, writable(name), index, nullptr) != MI_SUCCESS) {
+                throw std::runtime_error("cannot remove a forged " + name + " header");
+            }
+        }
+    }
+}
+
+void addHeader(SMFICTX* context, const HeaderField& header) {
+    std::string value = foldHeaderValue(header.value, header.name.size());
+    if (smfi_addheader(context, writable(header.name), writable(value)) != MI_SUCCESS) {
+        throw std::runtime_error("cannot add the " + header.name + " header");
+    }
+}
+
+// At the top, in their order, as the policy stage would have prepended them.
+void insertStageHeaders(SMFICTX* context, const std::vector<HeaderField>& headers) {
+    for (auto header = headers.rbegin(); header != headers.rend(); ++header) {
+        std::string value = foldHeaderValue(header->value, header->name.size());
+        if (smfi_insheader(context, 0, writable(header->name), writable(value)) != MI_SUCCESS) {
+            throw std::runtime_error("cannot add the " + header->name + " header");
+        }
+    }
+}
+
+void setSubject(SMFICTX* context, const MilterSession& session, const std::string& subject) {
+    std::string value = foldHeaderValue(subject, 7);
+    char name[] = "Subject";
+    int done = session.subject_seen ? smfi_chgheader(context, name, 1, writable(value))
+                                    : smfi_addheader(context, name, writable(value));
+    if (done != MI_SUCCESS) {
+        throw std::runtime_error("cannot set the Subject");
+    }
+}
+
+}  // namespace
+
+std::string_view ownHeaderSpelling(std::string_view name) {
+    for (auto own : kOwnHeaders) {
+        if (own.size() == name.size() && strncasecmp(own.data(), name.data(), name.size()) == 0) {
+            return own;
+        }
+    }
+    return {};
+}
+
+sfsistat applyVerdict(SMFICTX* context, MilterSession& session, const Verdict& verdict,
+                      const std::vector<HeaderField>& stageHeaders) {
+    if (verdict.action == VerdictAction::Reject && verdict.reply) {
+        const SmtpReply& reply = *verdict.reply;
+        std::string code = std::to_string(reply.code);
+        std::string text = foldHeaderValue(reply.text, 0, 1000);  // one line, no CR/LF
+        for (char& c : text) {
+            c = c == '%' ? ' ' : c;  // smfi_setreply reads the text as a format
+        }
+        if (smfi_setreply(context, writable(code), writable(reply.status), writable(text)) !=
+            MI_SUCCESS) {
+            throw std::runtime_error("cannot set the reject reply");
+        }
+        return SMFIS_REJECT;
+    }
+    if (verdict.action == VerdictAction::Delete) {
+        return SMFIS_DISCARD;
+    }
+    removeOwnHeaders(context, session);
+    insertStageHeaders(context, stageHeaders);
+    addHeader(context, {kMailgateIdHeader, session.mailgate_id});
+    for (const auto& header : verdict.headers) {
+        addHeader(context, header);
+    }
+    if (verdict.subject) {
+        setSubject(context, session, *verdict.subject);
+    }
+    return SMFIS_CONTINUE;
+}
+
+}  // namespace mailgate

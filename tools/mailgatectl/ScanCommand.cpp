@@ -1,0 +1,240 @@
+// mailgatectl scan FILE.eml: the milter's content pipeline run offline on a message file,
+// with the envelope given as options, printing the verdict, the score, every symbol with
+// its check, score and detail, the headers that would be added, the new Subject, and the
+// MIME tree with its defects. "Why was this message treated like that?" for postmasters,
+// and the harness of the golden and corpus tests. --json prints one JSON object per file;
+// several files may be given (one object each, one per line). Exit 0 when every file was
+// read, 1 when one could not be, 2 on bad usage.
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+
+#include "gateway/content/ContentPipeline.hpp"
+#include "gateway/log/LogLine.hpp"
+#include "tools/mailgatectl/CommandSetup.hpp"
+#include "tools/mailgatectl/JsonWriter.hpp"
+
+namespace mailgate {
+namespace {
+
+const char* const kUsage =
+    "usage: mailgatectl scan [--sender ADDRESS] [--rcpt ADDRESS]... [--client-ip ADDRESS]\n"
+    "         [--client-name NAME] [--helo NAME] [--authenticated USER] [--smtputf8]\n"
+    "         [--json] [--digests] FILE...\n";
+
+struct ScanOptions {
+    MessageEnvelope envelope;
+    bool json = false;
+    bool digests = false;
+    std::vector<std::string> files;
+};
+
+std::optional<ScanOptions> parseOptions(const std::vector<std::string>& arguments) {
+    ScanOptions options;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        const std::string& option = arguments[i];
+        if (option == "--json" || option == "--digests" || option == "--smtputf8") {
+            (option == "--json" ? options.json
+                                : option == "--digests" ? options.digests
+                                                        : options.envelope.smtputf8) = true;
+            continue;
+        }
+        if (option.rfind("--", 0) != 0) {
+            options.files.push_back(option);
+            continue;
+        }
+        if (i + 1 >= arguments.size()) {
+            return std::nullopt;
+        }
+        const std::string& value = arguments[++i];
+        auto& envelope = options.envelope;
+        if (option == "--sender") {
+            envelope.sender = value;
+        } else if (option == "--rcpt") {
+            envelope.recipients.push_back(value);
+        } else if (option == "--client-ip") {
+            envelope.client_address = value;
+        } else if (option == "--client-name") {
+            envelope.client_name = value;
+        } else if (option == "--helo") {
+            envelope.helo = value;
+        } else if (option == "--authenticated") {
+            envelope.authenticated_user = value;
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (options.files.empty()) {
+        return std::nullopt;
+    }
+    return options;
+}
+
+std::optional<std::string> readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return std::nullopt;
+    }
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void printText(const std::string& file, const Message* message, const ContentEvaluation& result) {
+    const Verdict& verdict = result.verdict;
+    std::cout << "file: " << file << "\n"
+              << "verdict: " << verdictActionName(verdict.action)
+              << " spam=" << (verdict.spam ? "yes" : "no")
+              << " score=" << formatSpamScore(verdict.score)
+              << " required=" << formatSpamScore(verdict.required) << "\n"
+              << "reason: " << verdict.reason << "\n";
+    for (const auto& check : result.checks) {
+        for (const auto& symbol : check.outcome.symbols) {
+            std::cout << "symbol check=" << check.check << " name=" << symbol.name
+                      << " score=" << formatSpamScore(symbol.score)
+                      << " detail=" << formatLogValue(symbol.detail) << "\n";
+        }
+    }
+    for (const auto& header : verdict.headers) {
+        std::cout << "header " << header.name << ": " << header.value << "\n";
+    }
+    if (verdict.subject) {
+        std::cout << "subject: " << *verdict.subject << "\n";
+    }
+    if (verdict.reply) {
+        std::cout << "reply: " << verdict.reply->toString() << "\n";
+    }
+    if (message == nullptr) {
+        return;
+    }
+    for (std::size_t i = 0; i < message->parts.size(); ++i) {
+        const auto& part = message->parts[i];
+        std::cout << "part " << i << " parent=" << part.parent << " depth=" << part.depth
+                  << " type=" << part.content_type
+                  << (part.filename.empty() ? "" : " filename=" + formatLogValue(part.filename))
+                  << " decoded_bytes=" << part.decoded_size << "\n";
+    }
+    for (const auto& defect : message->defects) {
+        std::cout << "defect " << defect.code << " " << formatLogValue(defect.detail) << "\n";
+    }
+}
+
+void writeParts(JsonWriter& json, const Message& message) {
+    json.key("parts").beginArray();
+    for (const auto& part : message.parts) {
+        json.beginObject()
+            .field("parent", part.parent)
+            .field("depth", part.depth)
+            .field("content_type", part.content_type)
+            .field("charset", part.charset)
+            .field("transfer_encoding", part.transfer_encoding)
+            .field("disposition", part.disposition)
+            .field("filename", part.filename)
+            .field("attachment", part.attachment)
+            .field("encoded_bytes", part.encoded_size)
+            .field("decoded_bytes", part.decoded_size)
+            .field("text_bytes", static_cast<std::uint64_t>(part.text.size()));
+        if (!part.sha1.empty()) {
+            json.field("sha1", part.sha1);
+        }
+        json.endObject();
+    }
+    json.endArray();
+    json.key("defects").beginArray();
+    for (const auto& defect : message.defects) {
+        json.beginObject().field("code", defect.code).field("detail", defect.detail).endObject();
+    }
+    json.endArray();
+    json.key("message_headers").beginArray();
+    for (const auto& header : message.headers) {
+        json.beginObject().field("name", header.name).field("value", header.value).endObject();
+    }
+    json.endArray();
+}
+
+void printJson(const std::string& file, const Message* message, const ContentEvaluation& result) {
+    const Verdict& verdict = result.verdict;
+    JsonWriter json;
+    json.beginObject()
+        .field("file", file)
+        .field("scanned", verdict.scanned)
+        .field("action", std::string(verdictActionName(verdict.action)))
+        .field("spam", verdict.spam)
+        .field("score", verdict.score)
+        .field("required", verdict.required)
+        .field("reason", verdict.reason);
+    json.key("symbols").beginArray();
+    for (const auto& check : result.checks) {
+        for (const auto& symbol : check.outcome.symbols) {
+            json.beginObject()
+                .field("check", check.check)
+                .field("name", symbol.name)
+                .field("score", symbol.score)
+                .field("detail", symbol.detail)
+                .endObject();
+        }
+    }
+    json.endArray();
+    json.key("headers").beginArray();
+    for (const auto& header : verdict.headers) {
+        json.beginObject().field("name", header.name).field("value", header.value).endObject();
+    }
+    json.endArray();
+    if (verdict.subject) {
+        json.field("subject", *verdict.subject);
+    }
+    if (verdict.reply) {
+        json.field("reply", verdict.reply->toString());
+    }
+    if (message != nullptr) {
+        writeParts(json, *message);
+    }
+    json.endObject();
+    std::cout << json.text() << "\n";
+}
+
+}  // namespace
+
+int runScan(const CommandLine& line) {
+    auto options = parseOptions(line.arguments);
+    if (!options) {
+        std::cerr << kUsage;
+        return 2;
+    }
+    auto loaded = loadCommandConfig(line);
+    if (!loaded) {
+        std::cerr << loaded.error();
+        return 1;
+    }
+    ContentPipeline pipeline(*loaded);
+    MimeLimits limits = pipeline.parser().limits();
+    limits.digests = options->digests;
+    MimeParser parser(limits);
+    int status = 0;
+    for (const auto& file : options->files) {
+        auto raw = readFile(file);
+        if (!raw) {
+            std::cerr << "mailgatectl scan: cannot read " << file << "\n";
+            status = 1;
+            continue;
+        }
+        ContentEvaluation result;
+        std::optional<Message> message;
+        auto why = pipeline.reasonNotToScan(options->envelope, raw->size());
+        if (!why.empty()) {
+            result.verdict = ContentPipeline::unscanned(why);
+        } else {
+            message = parser.parse(*raw, options->envelope);
+            result = pipeline.evaluate(*message, {});
+        }
+        const Message* parsed = message ? &*message : nullptr;
+        if (options->json) {
+            printJson(file, parsed, result);
+        } else {
+            printText(file, parsed, result);
+        }
+    }
+    return status;
+}
+
+}  // namespace mailgate
