@@ -241,6 +241,7 @@ sfsistat onEndOfHeaders(SMFICTX* context) {
 
 sfsistat onBody(SMFICTX* context, unsigned char* chunk, size_t size) {
     return guarded(context, "body", [&](MilterSession& session) {
+        session.body_bytes += size;
         store(session, std::string_view(reinterpret_cast<const char*>(chunk), size));
         return session.no_reply_body ? SMFIS_NOREPLY : SMFIS_CONTINUE;
     });
@@ -292,6 +293,7 @@ void logDecision(const MilterSession& session, const Decision& decision, const c
         .add("recipients", static_cast<std::int64_t>(session.envelope.recipients.size()))
         .add("size", session.buffer ? session.buffer->size() : 0)
         .add("headers", session.header_count)
+        .add("body_bytes", session.body_bytes)
         .add("removed_forged_headers", removed)
         .add("policy_symbols", symbolList(decision.stage.symbols))
         .add("policy_headers_believed", decision.stage.believed)

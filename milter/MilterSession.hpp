@@ -35,6 +35,7 @@ struct MilterSession {
     std::unique_ptr<MessageBuffer> buffer;
     std::string buffer_error;  // the spool file failed: the message is tempfailed
     std::uint64_t header_count = 0;
+    std::uint64_t body_bytes = 0;
     bool subject_seen = false;
     // Occurrences of our own header names that arrived with the message, by lower-case
     // name, so each can be removed by index before ours are added.
@@ -49,6 +50,7 @@ struct MilterSession {
         buffer.reset();
         buffer_error.clear();
         header_count = 0;
+        body_bytes = 0;
         subject_seen = false;
         own_headers.clear();
         policy_headers.clear();
