@@ -116,7 +116,7 @@ sfsistat onNegotiate(SMFICTX* context, unsigned long offeredActions, unsigned lo
         if (session == nullptr) {
             return SMFIS_REJECT;  // libmilter: refuse the connection, the MTA tempfails
         }
-        *actions = offeredActions & (SMFIF_ADDHDRS | SMFIF_CHGHDRS);
+        *actions = offeredActions & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_SETSYMLIST);
         *steps = offeredSteps & (SMFIP_NOUNKNOWN | SMFIP_NR_HDR | SMFIP_NR_BODY);
         *unused2 = 0;
         *unused3 = 0;

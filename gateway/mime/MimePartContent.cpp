@@ -84,6 +84,9 @@ bool isUnicodeOrAscii(const std::string& charset) {
 }
 
 std::string validUtf8(const char* data, std::size_t size) {
+    if (size == 0) {
+        return {};  // an empty GByteArray has no data pointer
+    }
     GlibText valid(g_utf8_make_valid(data, static_cast<gssize>(size)));
     return textOf(valid.get());
 }
@@ -93,6 +96,9 @@ std::string validUtf8(const char* data, std::size_t size) {
 std::string toUtf8(const guint8* bytes, std::size_t size, const MimePart& part,
                    ParseContext& context) {
     const char* data = reinterpret_cast<const char*>(bytes);
+    if (size == 0) {
+        return {};
+    }
     if (isUnicodeOrAscii(part.charset)) {
         return validUtf8(data, size);
     }

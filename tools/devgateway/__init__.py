@@ -9,6 +9,7 @@ from .dns_names import reverse_ipv4_name, reverse_ipv6_name, txt_record
 from .dns_server import DnsServer, SilentDnsServer
 from .local_gateway import LocalGateway
 from .mailgate_daemons import MilterDaemon, PolicyDaemon, run_mailgatectl
+from .milter_client import MilterClient
 from .postfix_instance import PostfixInstance
 from .ports import free_port, wait_for_port, wait_for_unix_socket
 from .process import ManagedProcess
@@ -17,7 +18,7 @@ from .smtp_sink import ReceivedMessage, SmtpSink
 from .swaks import send_with_swaks
 
 __all__ = [
-    "DnsServer", "LocalGateway", "ManagedProcess", "MilterDaemon", "PolicyDaemon",
+    "DnsServer", "LocalGateway", "ManagedProcess", "MilterClient", "MilterDaemon", "PolicyDaemon",
     "PostfixInstance", "ReceivedMessage", "RedisServer", "SilentDnsServer", "SmtpSink",
     "free_port", "make_shared_directory", "make_subdirectory", "reverse_ipv4_name",
     "reverse_ipv6_name", "run_mailgatectl", "send_with_swaks", "txt_record",

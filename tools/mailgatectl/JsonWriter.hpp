@@ -87,18 +87,29 @@ class JsonWriter {
         }
     }
 
-    // The length of the valid UTF-8 sequence at text[i], or 0 when it is not one.
+    // The length of the valid UTF-8 sequence at text[i], or 0 when it is not one (RFC 3629:
+    // no overlong forms, no surrogates, nothing above U+10FFFF).
     static std::size_t utf8Length(std::string_view text, std::size_t i) {
-        auto byte = static_cast<unsigned char>(text[i]);
-        std::size_t length = byte >= 0xF0 && byte <= 0xF4 ? 4
-                             : byte >= 0xE0              ? 3
-                             : byte >= 0xC2 && byte <= 0xDF ? 2
-                                                            : 0;
-        if (length == 0 || i + length > text.size()) {
+        auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+        unsigned char lead = at(0);
+        std::size_t length = 0;
+        unsigned char low = 0x80, high = 0xBF;  // the allowed range of the second byte
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            low = lead == 0xE0 ? 0xA0 : 0x80;
+            high = lead == 0xED ? 0x9F : 0xBF;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            low = lead == 0xF0 ? 0x90 : 0x80;
+            high = lead == 0xF4 ? 0x8F : 0xBF;
+        }
+        if (length == 0 || i + length > text.size() || at(1) < low || at(1) > high) {
             return 0;
         }
-        for (std::size_t k = 1; k < length; ++k) {
-            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) {
+        for (std::size_t k = 2; k < length; ++k) {
+            if ((at(k) & 0xC0) != 0x80) {
                 return 0;
             }
         }
