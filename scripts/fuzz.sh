@@ -11,10 +11,11 @@ build_dir=$root/build-fuzz
 CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DMAILGATE_FUZZ=ON -DMAILGATE_TESTS=OFF -DMAILGATE_BENCH=OFF >/dev/null
 cmake --build "$build_dir" --parallel "$(nproc)" --target fuzz_PolicyRequest fuzz_ConfigLoader \
-  fuzz_SocketAddress fuzz_DnsblZone fuzz_SpfRecord fuzz_SpfMacro fuzz_ListEntry fuzz_PolicyStageHeader
+  fuzz_SocketAddress fuzz_DnsblZone fuzz_SpfRecord fuzz_SpfMacro fuzz_ListEntry fuzz_PolicyStageHeader \
+  fuzz_MimeMessage
 for target in PolicyRequest:policy_request ConfigLoader:config SocketAddress:socket_address \
     DnsblZone:dnsbl_zone SpfRecord:spf_record SpfMacro:spf_macro ListEntry:list_entry \
-    PolicyStageHeader:policy_stage_header; do
+    PolicyStageHeader:policy_stage_header MimeMessage:mime_message; do
   name=${target%%:*}
   corpus=${target##*:}
   work=$build_dir/corpus/$corpus
