@@ -39,6 +39,7 @@ struct MimePart {
     std::string transfer_encoding;  // lower case; "" when none (7bit)
     std::string disposition;        // lower case "attachment", "inline" or ""
     std::string filename;           // decoded (RFC 2231, RFC 2047), "" when none
+    std::string boundary;           // multiparts: the boundary parameter, "" when none
     bool multipart = false;
     bool message = false;     // message/rfc822: its message's parts follow as children
     bool attachment = false;  // has a file name or is Content-Disposition: attachment

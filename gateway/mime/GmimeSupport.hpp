@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gateway/message/Message.hpp"
+#include "gateway/mime/EncodedWords.hpp"
 #include "gateway/mime/MimeParser.hpp"
 
 namespace mailgate::mime {
@@ -43,6 +44,8 @@ struct ParseContext {
     std::string_view raw;  // the whole message when in memory (for boundary checks)
     std::uint64_t decoded_budget;
     std::optional<std::unordered_set<std::string>> close_delimiters;  // found on first use
+    // Messages parsed out of encoded message/rfc822 parts, alive until the walk is done.
+    std::vector<GObjectPointer<GMimeMessage>> nested_messages;
 
     void defect(std::string code, std::string detail) {
         message.defects.push_back({std::move(code), std::move(detail)});
@@ -53,5 +56,11 @@ struct ParseContext {
 void readLeafContent(GMimePart* source, MimePart& part, ParseContext& context);
 
 std::string lowerCase(std::string_view text);
+
+// The raw value of the object's first header field `name` (folding kept), or "".
+std::string rawHeader(GMimeObject* object, const char* name);
+// A header value unfolded and decoded (decodeEncodedWords); an undecodable encoded-word
+// is a defect naming the field.
+std::string decodedValue(const std::string& raw, const std::string& field, ParseContext& context);
 
 }  // namespace mailgate::mime

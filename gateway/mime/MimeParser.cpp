@@ -28,6 +28,22 @@ std::string lowerCase(std::string_view text) {
     return out;
 }
 
+std::string rawHeader(GMimeObject* object, const char* name) {
+    GMimeHeaderList* list = g_mime_object_get_header_list(object);
+    GMimeHeader* header = list ? g_mime_header_list_get_header(list, name) : nullptr;
+    return header ? textOf(g_mime_header_get_raw_value(header)) : std::string();
+}
+
+std::string decodedValue(const std::string& raw, const std::string& field, ParseContext& context) {
+    GlibText unfolded(g_mime_utils_header_unfold(raw.c_str()));
+    bool invalid = false;
+    std::string decoded = decodeEncodedWords(textOf(unfolded.get()), &invalid);
+    if (invalid) {
+        context.defect("INVALID_ENCODED_WORD", field.substr(0, 60));
+    }
+    return decoded;
+}
+
 }  // namespace mime
 
 namespace {
@@ -95,13 +111,7 @@ struct ParserOptions {
     GMimeParserOptions* options;
 };
 
-std::string unfoldAndDecode(GMimeParserOptions* options, const char* raw) {
-    GlibText unfolded(g_mime_utils_header_unfold(raw ? raw : ""));
-    GlibText decoded(g_mime_utils_header_decode_text(options, unfolded.get()));
-    return textOf(decoded.get());
-}
-
-std::vector<MessageHeader> headersOf(GMimeObject* object, GMimeParserOptions* options) {
+std::vector<MessageHeader> headersOf(GMimeObject* object, ParseContext& context) {
     std::vector<MessageHeader> headers;
     GMimeHeaderList* list = g_mime_object_get_header_list(object);
     int count = list ? g_mime_header_list_get_count(list) : 0;
@@ -118,10 +128,42 @@ std::vector<MessageHeader> headersOf(GMimeObject* object, GMimeParserOptions* op
                (field.raw_value.back() == '\n' || field.raw_value.back() == '\r')) {
             field.raw_value.pop_back();
         }
-        field.value = unfoldAndDecode(options, field.raw_value.c_str());
+        field.value = decodedValue(field.raw_value, field.name, context);
         headers.push_back(std::move(field));
     }
     return headers;
+}
+
+// RFC 2045 section 5.2: a Content-Type that does not parse means text/plain; GMime falls
+// back to application/octet-stream instead, which would hide the text from the checks.
+bool declaresValidType(const std::string& raw) {
+    std::size_t at = raw.find_first_not_of(" \t\r\n");
+    auto token = [&](std::size_t& position) {
+        std::size_t start = position;
+        while (position < raw.size()) {
+            auto c = static_cast<unsigned char>(raw[position]);
+            if (c <= ' ' || c >= 0x7F || std::string_view("()<>@,;:\\\"/[]?=").find(static_cast<char>(c)) !=
+                                              std::string_view::npos) {
+                break;
+            }
+            ++position;
+        }
+        return position > start;
+    };
+    if (at == std::string::npos || !token(at)) {
+        return false;
+    }
+    while (at < raw.size() && (raw[at] == ' ' || raw[at] == '\t')) {
+        ++at;
+    }
+    if (at >= raw.size() || raw[at] != '/') {
+        return false;
+    }
+    ++at;
+    while (at < raw.size() && (raw[at] == ' ' || raw[at] == '\t')) {
+        ++at;
+    }
+    return token(at);
 }
 
 MimePart describe(GMimeObject* object, int parent, int depth) {
@@ -131,6 +173,11 @@ MimePart describe(GMimeObject* object, int parent, int depth) {
     GMimeContentType* type = g_mime_object_get_content_type(object);
     GlibText mimeType(type ? g_mime_content_type_get_mime_type(type) : nullptr);
     part.content_type = mimeType ? lowerCase(mimeType.get()) : "text/plain";
+    std::string declared = rawHeader(object, "Content-Type");
+    if (!declared.empty() && !declaresValidType(declared)) {
+        part.content_type = "text/plain";
+    }
+    part.boundary = textOf(g_mime_object_get_content_type_parameter(object, "boundary"));
     part.charset = lowerCase(textOf(type ? g_mime_content_type_get_parameter(type, "charset")
                                          : nullptr));
     part.disposition = lowerCase(textOf(g_mime_object_get_disposition(object)));
@@ -170,24 +217,54 @@ const std::unordered_set<std::string>& closeDelimiters(ParseContext& context) {
 
 // A multipart whose close delimiter never appears was cut short or forged; GMime reads it
 // anyway, so we look for the delimiter ourselves.
-void checkCloseDelimiter(GMimeMultipart* multipart, ParseContext& context) {
-    const char* boundary = g_mime_multipart_get_boundary(multipart);
-    if (boundary == nullptr || context.raw.empty()) {
-        return;
+// (The parameter as written: g_mime_multipart_get_boundary makes one up when it is missing.)
+void checkBoundary(const MimePart& part, int count, bool decoded, ParseContext& context) {
+    if (count == 0) {
+        context.defect("MULTIPART_WITHOUT_PARTS", part.content_type + " with no body part");
     }
-    if (closeDelimiters(context).count(boundary) == 0) {
-        context.defect("MISSING_CLOSE_DELIMITER",
-                       "boundary \"" + std::string(boundary).substr(0, 80) + "\"");
+    if (part.boundary.empty()) {
+        return;  // MISSING_BOUNDARY, from GMime
     }
+    for (int up = part.parent; up >= 0; up = context.message.parts[static_cast<std::size_t>(up)].parent) {
+        if (context.message.parts[static_cast<std::size_t>(up)].boundary == part.boundary) {
+            context.defect("REUSED_BOUNDARY", "\"" + part.boundary.substr(0, 80) +
+                                                  "\" is also an enclosing multipart's");
+            break;
+        }
+    }
+    if (!decoded && !context.raw.empty() && closeDelimiters(context).count(part.boundary) == 0) {
+        context.defect("MISSING_CLOSE_DELIMITER", "boundary \"" + part.boundary.substr(0, 80) + "\"");
+    }
+}
+
+// A message/rfc822 part sent base64 or quoted-printable (RFC 2046 forbids it) is a leaf
+// to GMime; its decoded content is parsed as the message it is.
+GMimeObject* openEncodedMessage(GMimePart* source, ParseContext& context) {
+    GMimeDataWrapper* content = g_mime_part_get_content(source);
+    if (content == nullptr) {
+        return nullptr;
+    }
+    GObjectPointer<GMimeStream> decoded(g_mime_stream_mem_new());
+    g_mime_data_wrapper_write_to_stream(content, decoded.get());
+    g_mime_stream_reset(decoded.get());
+    GObjectPointer<GMimeParser> parser(g_mime_parser_new_with_stream(decoded.get()));
+    GMimeMessage* nested = g_mime_parser_construct_message(parser.get(), nullptr);
+    if (nested == nullptr) {
+        return nullptr;
+    }
+    context.defect("ENCODED_MESSAGE_PART", "a message/rfc822 part with a transfer encoding");
+    context.nested_messages.emplace_back(nested);
+    return GMIME_OBJECT(nested);
 }
 
 struct Pending {
     GMimeObject* object;
     int parent;
     int depth;
+    bool decoded = false;  // inside an encoded message/rfc822 part: not in the raw bytes
 };
 
-void walkTree(GMimeObject* root, GMimeParserOptions* options, ParseContext& context) {
+void walkTree(GMimeObject* root, ParseContext& context) {
     std::vector<Pending> stack{{root, -1, 0}};
     bool toldParts = false;
     bool toldDepth = false;
@@ -215,23 +292,34 @@ void walkTree(GMimeObject* root, GMimeParserOptions* options, ParseContext& cont
         std::vector<Pending> children;
         if (part.multipart) {
             auto* multipart = GMIME_MULTIPART(next.object);
-            checkCloseDelimiter(multipart, context);
             int count = g_mime_multipart_get_count(multipart);
+            context.message.parts.push_back(part);  // checkBoundary walks up through it
+            checkBoundary(part, count, next.decoded, context);
+            context.message.parts.pop_back();
             for (int i = 0; i < count && !tooDeep; ++i) {
                 children.push_back({g_mime_multipart_get_part(multipart, i), index,
-                                    next.depth + 1});
+                                    next.depth + 1, next.decoded});
             }
         } else if (part.message) {
             GMimeMessage* nested = g_mime_message_part_get_message(GMIME_MESSAGE_PART(next.object));
             if (nested != nullptr) {
-                part.headers = headersOf(GMIME_OBJECT(nested), options);
+                part.headers = headersOf(GMIME_OBJECT(nested), context);
                 if (!tooDeep) {
                     children.push_back({g_mime_message_get_mime_part(nested), index,
-                                        next.depth + 1});
+                                        next.depth + 1, next.decoded});
                 }
             }
         } else if (GMIME_IS_PART(next.object)) {
             readLeafContent(GMIME_PART(next.object), part, context);
+            GMimeObject* nested = part.content_type == "message/rfc822" && !tooDeep
+                                      ? openEncodedMessage(GMIME_PART(next.object), context)
+                                      : nullptr;
+            if (nested != nullptr) {
+                part.message = true;
+                part.headers = headersOf(nested, context);
+                children.push_back({g_mime_message_get_mime_part(GMIME_MESSAGE(nested)), index,
+                                    next.depth + 1, true});
+            }
         }
         context.message.parts.push_back(std::move(part));
         for (auto child = children.rbegin(); child != children.rend(); ++child) {
@@ -245,18 +333,30 @@ Message parseStream(GMimeStream* stream, std::string_view raw, MessageEnvelope e
     Message message;
     message.envelope = std::move(envelope);
     message.size = size;
-    ParseContext context{limits, message, raw, limits.max_decoded_bytes, std::nullopt};
+    ParseContext context{limits, message, raw, limits.max_decoded_bytes, std::nullopt, {}};
     ParserOptions options(context);
     GObjectPointer<GMimeParser> parser(g_mime_parser_new_with_stream(stream));
     g_mime_parser_set_format(parser.get(), GMIME_FORMAT_MESSAGE);
     GObjectPointer<GMimeMessage> parsed(
         g_mime_parser_construct_message(parser.get(), options.options));
     if (!parsed) {
+        // No header block: all of it is a body of text, as a reader would show it.
         context.defect("NOT_A_MESSAGE", "no header block could be read");
+        MimePart root;
+        root.content_type = "text/plain";
+        root.decoded_size = raw.size();
+        root.encoded_size = raw.size();
+        auto limit = static_cast<std::size_t>(limits.max_text_bytes);
+        std::string_view text = raw.substr(0, limit);
+        GlibText valid(text.empty() ? nullptr
+                                    : g_utf8_make_valid(text.data(), static_cast<gssize>(text.size())));
+        root.text = textOf(valid.get());
+        root.text_truncated = raw.size() > limit;
+        message.parts.push_back(std::move(root));
         return message;
     }
-    message.headers = headersOf(GMIME_OBJECT(parsed.get()), options.options);
-    walkTree(g_mime_message_get_mime_part(parsed.get()), options.options, context);
+    message.headers = headersOf(GMIME_OBJECT(parsed.get()), context);
+    walkTree(g_mime_message_get_mime_part(parsed.get()), context);
     return message;
 }
 
@@ -287,10 +387,8 @@ Message MimeParser::parseFile(const std::string& path, MessageEnvelope envelope)
 
 std::string decodeHeaderText(std::string_view raw) {
     ensureGmimeInitialised();
-    GMimeParserOptions* options = g_mime_parser_options_new();
-    std::string decoded = unfoldAndDecode(options, std::string(raw).c_str());
-    g_mime_parser_options_free(options);
-    return decoded;
+    GlibText unfolded(g_mime_utils_header_unfold(std::string(raw).c_str()));
+    return decodeEncodedWords(textOf(unfolded.get()));
 }
 
 }  // namespace mailgate

@@ -109,8 +109,12 @@ std::string toUtf8(const guint8* bytes, std::size_t size, const MimePart& part,
     if (converted) {
         return std::string(converted.get(), written);
     }
-    bool unknown = error != nullptr && error->code == G_CONVERT_ERROR_NO_CONVERSION;
     g_clear_error(&error);
+    GIConv probe = g_iconv_open("UTF-8", part.charset.c_str());
+    bool unknown = probe == reinterpret_cast<GIConv>(-1);
+    if (!unknown) {
+        g_iconv_close(probe);
+    }
     context.defect(unknown ? "UNKNOWN_CHARSET" : "BAD_CHARSET_DATA",
                    "charset \"" + part.charset.substr(0, 40) + "\"");
     GlibText latin(g_convert(data, static_cast<gssize>(size), "UTF-8", "ISO-8859-1", nullptr,
@@ -161,10 +165,30 @@ void keepText(const guint8* data, std::size_t size, MimePart& part, ParseContext
     }
 }
 
+// The file name. GMime decodes RFC 2231 well, but its RFC 2047 decoding of a plain
+// filename="=?...?=" drops the words after a padded one; those are decoded here.
+std::string fileNameOf(GMimePart* source) {
+    std::string name = textOf(g_mime_part_get_filename(source));
+    auto* object = GMIME_OBJECT(source);
+    for (auto [field, parameter] : {std::pair{"Content-Disposition", "filename"},
+                                    std::pair{"Content-Type", "name"}}) {
+        GlibText value(g_mime_utils_header_unfold(rawHeader(object, field).c_str()));
+        std::string text = textOf(value.get());
+        std::string raw;
+        if (lowerCase(text).find(std::string(parameter) + "*") != std::string::npos) {
+            return name;  // RFC 2231 wins, and GMime reads it right
+        }
+        if (findHeaderParameter(text, parameter, raw)) {
+            return raw.find("=?") != std::string::npos ? decodeEncodedWords(raw) : name;
+        }
+    }
+    return name;
+}
+
 }  // namespace
 
 void readLeafContent(GMimePart* source, MimePart& part, ParseContext& context) {
-    part.filename = textOf(g_mime_part_get_filename(source));
+    part.filename = fileNameOf(source);
     part.attachment = !part.filename.empty() || part.disposition == "attachment";
     GMimeDataWrapper* content = g_mime_part_get_content(source);
     if (content == nullptr) {

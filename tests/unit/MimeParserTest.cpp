@@ -3,6 +3,7 @@
 // defects the broken-MIME check scores, and the limits that bound hostile input.
 #include <gtest/gtest.h>
 
+#include "gateway/mime/EncodedWords.hpp"
 #include "gateway/mime/MimeParser.hpp"
 
 using namespace mailgate;
@@ -190,4 +191,57 @@ TEST(MimeParser, TheDecodedBudgetStopsDecoding) {
         decoded += part.decoded_size;
     }
     EXPECT_LE(decoded, 5000u);
+}
+
+TEST(EncodedWords, EachWordDecodedAloneAndAdjacentOnesJoined) {
+    // GMime 3.2 decodes this as "A": the padding of the first word ended the second.
+    EXPECT_EQ(decodeEncodedWords("=?UTF-8?B?QQ==?= =?UTF-8?B?QUJD?="), "AABC");
+    // A character split across two words (U+00E9 is C3 A9).
+    EXPECT_EQ(decodeEncodedWords("=?UTF-8?B?w6=?= =?UTF-8?Q?=A9?="), "\xC3\xA9");
+    EXPECT_EQ(decodeEncodedWords("=?iso-8859-1?q?caf=E9_au_lait?= ok"), "caf\xC3\xA9 au lait ok");
+    EXPECT_EQ(decodeEncodedWords("a =?UTF-8?Q?b?= c"), "a b c");
+    EXPECT_EQ(decodeEncodedWords("=?UTF-8*en?Q?x?="), "x");  // RFC 2231 language
+    bool invalid = false;
+    EXPECT_EQ(decodeEncodedWords("=?UTF-8?B?!!!?= plain", &invalid), "=?UTF-8?B?!!!?= plain");
+    EXPECT_TRUE(invalid);
+    invalid = false;
+    EXPECT_EQ(decodeEncodedWords("what =? no", &invalid), "what =? no");
+    EXPECT_FALSE(invalid);
+    EXPECT_EQ(decodeEncodedWords("caf\xE9"), "caf\xC3\xA9");  // raw 8-bit Latin-1
+}
+
+TEST(EncodedWords, HeaderParameters) {
+    std::string value;
+    ASSERT_TRUE(findHeaderParameter("attachment; filename=\"a \\\"b\\\".pdf\"; size=3", "FILENAME",
+                                    value));
+    EXPECT_EQ(value, "a \"b\".pdf");
+    ASSERT_TRUE(findHeaderParameter("text/plain; charset = utf-8 ", "charset", value));
+    EXPECT_EQ(value, "utf-8");
+    EXPECT_FALSE(findHeaderParameter("attachment", "filename", value));
+}
+
+TEST(MimeParser, InvalidTypesAreTextAndEncodedMessagesAreOpened) {
+    Message missingSubtype = parse("From: a@b.c\r\nContent-Type: text; charset=us-ascii\r\n\r\nhi\r\n");
+    EXPECT_EQ(missingSubtype.parts[0].content_type, "text/plain");
+    EXPECT_EQ(missingSubtype.parts[0].text, "hi\r\n");
+    // "Subject: inner\r\n\r\nhello" in base64:
+    Message encoded = parse("From: a@b.c\r\nContent-Type: multipart/mixed; boundary=e\r\n\r\n"
+                            "--e\r\nContent-Type: message/rfc822\r\n"
+                            "Content-Transfer-Encoding: base64\r\n\r\n"
+                            "U3ViamVjdDogaW5uZXINCg0KaGVsbG8=\r\n--e--\r\n");
+    ASSERT_GE(encoded.parts.size(), 3u);
+    EXPECT_TRUE(encoded.parts[1].message);
+    EXPECT_EQ(encoded.parts[2].text, "hello");
+    EXPECT_TRUE(encoded.hasDefect("ENCODED_MESSAGE_PART"));
+    Message noHeaders = parse("This is not a header line\r\nand more text\r\n");
+    ASSERT_EQ(noHeaders.parts.size(), 1u);
+    EXPECT_EQ(noHeaders.parts[0].text, "This is not a header line\r\nand more text\r\n");
+    EXPECT_TRUE(noHeaders.hasDefect("NOT_A_MESSAGE"));
+    Message empty = parse("From: a@b.c\r\nContent-Type: multipart/mixed; boundary=q\r\n\r\n"
+                          "no parts here\r\n--q--\r\n");
+    EXPECT_TRUE(empty.hasDefect("MULTIPART_WITHOUT_PARTS"));
+    Message reused = parse("From: a@b.c\r\nContent-Type: multipart/mixed; boundary=r\r\n\r\n"
+                           "--r\r\nContent-Type: multipart/alternative; boundary=r\r\n\r\n"
+                           "--r\r\n\r\nx\r\n--r--\r\n");
+    EXPECT_TRUE(reused.hasDefect("REUSED_BOUNDARY"));
 }
