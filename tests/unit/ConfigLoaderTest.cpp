@@ -256,3 +256,40 @@ TEST(ExampleConfig, LoadsAndMentionsEverySetting) {
             << spec.key << " is not shown in config/mailgate.toml";
     }
 }
+
+TEST(ConfigLoader, QuarantineIsRefusedUntilItExists) {
+    auto byAction = load("[scoring]\nspam_action = \"quarantine\"\n");
+    ASSERT_FALSE(byAction.ok());
+    EXPECT_NE(byAction.problems[0].describe().find("test.toml:2:"), std::string::npos);
+    EXPECT_NE(byAction.problems[0].message.find("not available yet"), std::string::npos);
+    EXPECT_FALSE(load("[scoring]\nquarantine_threshold = 8.0\n").ok());
+    EXPECT_FALSE(load("[scoring]\nspam_threshold = 6.0\nreject_threshold = 4.0\n").ok());
+    EXPECT_TRUE(load("[scoring]\nspam_action = \"delete\"\nreject_threshold = 12.0\n").ok());
+    auto weight = load("[scoring]\nsymbol_weights = [\"lower=1\"]\n");
+    ASSERT_FALSE(weight.ok());
+    EXPECT_NE(weight.problems[0].message.find("upper case"), std::string::npos);
+}
+
+TEST(ConfigLoader, EntryFilesAreReadWithFileAndLine) {
+    auto directory = std::filesystem::temp_directory_path() / "mailgate-entry-file-test";
+    std::filesystem::create_directories(directory);
+    std::ofstream(directory / "clients") << "# comment\n192.0.2.0/24\n\n  example.com  # mx\n"
+                                            "not a pattern\n";
+    auto outcome = ConfigLoader::loadText(
+        "[greylist]\nwhitelist_clients_file = \"clients\"\n", "test.toml", directory);
+    ASSERT_FALSE(outcome.ok());
+    ASSERT_EQ(outcome.problems.size(), 1u);
+    EXPECT_EQ(outcome.problems[0].line, 5);
+    EXPECT_NE(outcome.problems[0].file.find("clients"), std::string::npos);
+    std::ofstream(directory / "clients") << "192.0.2.0/24\nexample.com\n";
+    auto good = ConfigLoader::loadText("[greylist]\nwhitelist_clients_file = \"clients\"\n",
+                                       "test.toml", directory);
+    ASSERT_TRUE(good.ok());
+    EXPECT_EQ(good.config->greylist.whitelist_clients,
+              (std::vector<std::string>{"192.0.2.0/24", "example.com"}));
+    auto missing = ConfigLoader::loadText("[local_senders]\naddresses_file = \"nowhere\"\n",
+                                          "test.toml", directory);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_NE(missing.problems[0].message.find("cannot read"), std::string::npos);
+    std::filesystem::remove_all(directory);
+}
