@@ -37,7 +37,8 @@ struct MilterBenchOptions {
 };
 
 inline constexpr std::string_view milterBenchUsage =
-    "usage: mailgate_milter_bench --milter unix:/path|inet:HOST:PORT (--corpus DIR | --list FILE)...\n"
+    "usage: mailgate_milter_bench --milter unix:/path|inet:HOST:PORT (--corpus DIR | --list "
+    "FILE)...\n"
     "       [--suffix .eml] [--messages N] [--connections N] [--messages-per-connection K]\n"
     "       [--milter-pid PID]... [--timeout S] [--tcp-nodelay] [--sender ADDRESS]\n"
     "       [--recipient ADDRESS]... [--client-address IP] [--client-name NAME] [--helo NAME]\n";

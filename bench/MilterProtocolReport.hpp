@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -79,8 +80,8 @@ struct MessageTally {
 };
 
 // Text that may go into a JSON name unescaped: printable, no quote or backslash.
-inline std::string jsonSafe(std::string_view text) {
-    std::string safe(text.substr(0, 40));
+inline std::string jsonSafe(std::string_view text, std::size_t limit = 40) {
+    std::string safe(text.substr(0, limit));
     for (char& c : safe) {
         if (c < ' ' || c > '~' || c == '"' || c == '\\') {
             c = '?';

@@ -117,12 +117,12 @@ inline int connectBenchSocket(const BenchAddress& address, double timeoutSeconds
     }
     timeval timeout = bench_socket_detail::asTimeval(timeoutSeconds);
     int on = 1;
-    bool ready = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) == 0 &&
-                 setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout) == 0 &&
-                 (!address.tcp || !noDelay ||
-                  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) == 0) &&
-                 connect(fd, reinterpret_cast<const sockaddr*>(&address.storage),
-                         address.length) == 0;
+    bool ready =
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) == 0 &&
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout) == 0 &&
+        (!address.tcp || !noDelay ||
+         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof on) == 0) &&
+        connect(fd, reinterpret_cast<const sockaddr*>(&address.storage), address.length) == 0;
     if (!ready) {
         int saved = errno;
         close(fd);
