@@ -144,9 +144,13 @@ Result<std::string> parseLabel(std::string_view text) {
     return label;
 }
 
+// The parser takes plain decimals only ("0.0006", never "6e-04"), so describe() writes
+// the shortest fixed-point form that reads back as the same double; a double needs at
+// most a few hundred digits that way.
 std::string formatWeight(double weight) {
-    char buffer[32];
-    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, weight);
+    char buffer[512];
+    auto [end, error] =
+        std::to_chars(buffer, buffer + sizeof buffer, weight, std::chars_format::fixed);
     return error == std::errc() ? std::string(buffer, end) : std::to_string(weight);
 }
 

@@ -55,7 +55,8 @@ TEST(DnsblZone, QueryNamesFollowRfc5782) {
 TEST(DnsblZone, DescribeParsesBackToTheSameZone) {
     for (const char* spec :
          {"bl.example.org", "X:bl.example.org=127.0.0.2*3", "zen.spamhaus.org=127.0.0.[2..11]*3",
-          "a.test=127.[0;1].0.[2..4;9;10..11]*-1.5", "b.test&0.0.0.12", "c.test&4*0.1"}) {
+          "a.test=127.[0;1].0.[2..4;9;10..11]*-1.5", "b.test&0.0.0.12", "c.test&4*0.1",
+          "Z*0.0006", "d.test*0.00000000000000000000000000000000000001"}) {
         auto first = zone(spec);
         auto again = zone(first.describe().c_str());
         EXPECT_EQ(again.describe(), first.describe()) << spec;
