@@ -5,11 +5,13 @@
 #include <netinet/in.h>
 #include <strings.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <string>
 
+#include "gateway/awl/AutoWhitelist.hpp"
 #include "gateway/check/PolicyStageHeader.hpp"
 #include "milter/MilterSession.hpp"
 #include "milter/MilterVerdict.hpp"
@@ -116,7 +118,8 @@ sfsistat onNegotiate(SMFICTX* context, unsigned long offeredActions, unsigned lo
         if (session == nullptr) {
             return SMFIS_REJECT;  // libmilter: refuse the connection, the MTA tempfails
         }
-        *actions = offeredActions & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_SETSYMLIST);
+        *actions =
+            offeredActions & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT | SMFIF_SETSYMLIST);
         *steps = offeredSteps & (SMFIP_NOUNKNOWN | SMFIP_NR_HDR | SMFIP_NR_BODY);
         *unused2 = 0;
         *unused3 = 0;
@@ -248,10 +251,56 @@ sfsistat onBody(SMFICTX* context, unsigned char* chunk, size_t size) {
 }
 
 struct Decision {
-    Verdict verdict;
+    ContentEvaluation evaluation;
     PolicyStageReading stage;
     std::size_t defects = 0;
+    std::string redis_failure;  // personal lists or the AWL could not be read
 };
+
+// The auto-whitelist's adjustment; nothing when it is off, for a first message, or when
+// Redis does not answer (then noted, and the message judged without it).
+std::optional<Symbol> autoWhitelist(const MilterSession& session, const ContentPipeline& pipeline,
+                                    double score, Decision& decision) {
+    const auto& settings = pipeline.awl();
+    auto client = IpAddress::parse(session.envelope.client_address);
+    if (!settings.enabled || !client) {
+        return std::nullopt;
+    }
+    AutoWhitelistStore store(installedContext->redis);
+    auto history =
+        store.observe(awlNetwork(*client, static_cast<unsigned>(settings.ipv6_prefix)),
+                      session.envelope.sender, score, settings.expire_after_s);
+    if (!history) {
+        decision.redis_failure = "awl: " + history.error();
+        return std::nullopt;
+    }
+    return awlAdjustment(score, *history, settings.factor);
+}
+
+PersonalListsByRecipient personalLists(const MilterSession& session,
+                                       const ContentPipeline& pipeline, Decision& decision) {
+    PersonalListsByRecipient lists;
+    if (!pipeline.usesPersonalLists()) {
+        return lists;
+    }
+    PersonalListStore store(installedContext->redis);
+    for (const auto& recipient : session.envelope.recipients) {
+        auto own = store.load(recipient);
+        if (!own) {
+            decision.redis_failure += (decision.redis_failure.empty() ? "" : "; ") +
+                                      std::string("personal lists: ") + own.error();
+            return {};  // all or none: recipients are judged alike when Redis is down
+        }
+        if (!own->white.empty() || !own->black.empty()) {
+            std::string key = recipient;
+            for (char& c : key) {
+                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            }
+            lists[key] = std::move(*own);
+        }
+    }
+    return lists;
+}
 
 // The message through the snapshot's content pipeline.
 Decision decide(MilterSession& session) {
@@ -264,7 +313,7 @@ Decision decide(MilterSession& session) {
     auto pipeline = installedContext->pipelines.get(session.config);
     auto why = pipeline->reasonNotToScan(session.envelope, session.buffer->size());
     if (!why.empty()) {
-        decision.verdict = ContentPipeline::unscanned(why);
+        decision.evaluation.verdict = ContentPipeline::unscanned(why);
         return decision;
     }
     Message message =
@@ -272,12 +321,29 @@ Decision decide(MilterSession& session) {
             ? pipeline->parser().parseFile(session.buffer->path(), session.envelope)
             : pipeline->parser().parse(session.buffer->memory(), session.envelope);
     decision.defects = message.defects.size();
-    decision.verdict = pipeline->evaluate(message, decision.stage.symbols).verdict;
+    auto assessment = pipeline->assess(message, decision.stage.symbols);
+    auto awl = autoWhitelist(session, *pipeline, assessment.score(), decision);
+    auto personal = personalLists(session, *pipeline, decision);
+    decision.evaluation = pipeline->decide(message, assessment, awl, personal);
     return decision;
 }
 
+// The recipients whose own verdict differs from the delivered copy's, as "rcpt=action".
+std::string recipientVerdicts(const ContentEvaluation& evaluation) {
+    std::string text;
+    for (const auto& recipient : evaluation.recipients) {
+        if (recipient.verdict.action != evaluation.verdict.action ||
+            recipient.verdict.spam != evaluation.verdict.spam) {
+            text += (text.empty() ? "" : ",") + recipient.recipient + "=" +
+                    verdictActionName(recipient.verdict.action) +
+                    (recipient.verdict.spam ? "/spam" : "/ham");
+        }
+    }
+    return text;
+}
+
 void logDecision(const MilterSession& session, const Decision& decision, const char* action) {
-    const Verdict& verdict = decision.verdict;
+    const Verdict& verdict = decision.evaluation.verdict;
     int removed = 0;
     for (const auto& [name, count] : session.own_headers) {
         // The policy daemon's own X-Mailgate-Policy is reported by the policy_* fields.
@@ -309,6 +375,12 @@ void logDecision(const MilterSession& session, const Decision& decision, const c
     if (verdict.reply) {
         line.add("reply", verdict.reply->toString());
     }
+    if (auto differing = recipientVerdicts(decision.evaluation); !differing.empty()) {
+        line.add("recipient_verdicts", differing);
+    }
+    if (!decision.redis_failure.empty()) {
+        line.add("redis_failure", decision.redis_failure);
+    }
     line.add("config_generation", session.config ? session.config->generation : 0);
     installedContext->logger.info(line);
 }
@@ -325,8 +397,9 @@ sfsistat onEndOfMessage(SMFICTX* context) {
             throw std::runtime_error(session.buffer_error);
         }
         Decision decision = decide(session);
-        sfsistat status = applyVerdict(context, session, decision.verdict, decision.stage.headers);
-        logDecision(session, decision, verdictActionName(decision.verdict.action));
+        sfsistat status =
+            applyVerdict(context, session, decision.evaluation, decision.stage.headers);
+        logDecision(session, decision, verdictActionName(decision.evaluation.verdict.action));
         session.startMessage();
         return status;
     });
@@ -355,7 +428,7 @@ smfiDesc milterDescription() {
     smfiDesc description{};
     description.xxfi_name = const_cast<char*>("mailgate");
     description.xxfi_version = SMFI_VERSION;
-    description.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+    description.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT;
     description.xxfi_connect = onConnect;
     description.xxfi_helo = onHelo;
     description.xxfi_envfrom = onMailFrom;

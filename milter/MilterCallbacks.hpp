@@ -12,19 +12,24 @@
 #include "gateway/content/ContentPipeline.hpp"
 #include "gateway/log/Logger.hpp"
 #include "gateway/message/MailgateId.hpp"
+#include "gateway/store/RedisConnection.hpp"
 
 namespace mailgate {
 
 // What every callback needs. libmilter gives callbacks no user pointer, so main() installs
 // this once with installMilterContext() before smfi_main(); it never changes afterwards.
 struct MilterContext {
-    MilterContext(ConfigHolder& configHolder, Logger& log)
-        : config(configHolder), logger(log), pipelines([](const Config& snapshot) {
+    MilterContext(ConfigHolder& configHolder, Logger& log, RedisConnection& redisConnection)
+        : config(configHolder),
+          logger(log),
+          redis(redisConnection),
+          pipelines([](const Config& snapshot) {
               return std::make_shared<const ContentPipeline>(snapshot);
           }) {}
 
     ConfigHolder& config;
     Logger& logger;
+    RedisConnection& redis;  // personal lists and the auto-whitelist
     MailgateIdGenerator ids;
     SnapshotCache<ContentPipeline> pipelines;
 };

@@ -56,6 +56,20 @@ void setSubject(SMFICTX* context, const MilterSession& session, const std::strin
     }
 }
 
+// Per-recipient verdicts (personal lists, Envelope-To rules): a recipient whose copy is
+// deleted, or refused while others take the message, is removed from the envelope.
+void removeRecipients(SMFICTX* context, const ContentEvaluation& evaluation) {
+    for (const auto& recipient : evaluation.recipients) {
+        if (recipient.verdict.action == VerdictAction::Accept || recipient.recipient.empty()) {
+            continue;
+        }
+        std::string address = "<" + recipient.recipient + ">";
+        if (smfi_delrcpt(context, writable(address)) != MI_SUCCESS) {
+            throw std::runtime_error("cannot remove recipient " + recipient.recipient);
+        }
+    }
+}
+
 }  // namespace
 
 std::string_view ownHeaderSpelling(std::string_view name) {
@@ -67,8 +81,10 @@ std::string_view ownHeaderSpelling(std::string_view name) {
     return {};
 }
 
-sfsistat applyVerdict(SMFICTX* context, MilterSession& session, const Verdict& verdict,
+sfsistat applyVerdict(SMFICTX* context, MilterSession& session,
+                      const ContentEvaluation& evaluation,
                       const std::vector<HeaderField>& stageHeaders) {
+    const Verdict& verdict = evaluation.verdict;
     if (verdict.action == VerdictAction::Reject && verdict.reply) {
         const SmtpReply& reply = *verdict.reply;
         std::string code = std::to_string(reply.code);
@@ -85,6 +101,7 @@ sfsistat applyVerdict(SMFICTX* context, MilterSession& session, const Verdict& v
     if (verdict.action == VerdictAction::Delete) {
         return SMFIS_DISCARD;
     }
+    removeRecipients(context, evaluation);
     removeOwnHeaders(context, session);
     insertStageHeaders(context, stageHeaders);
     addHeader(context, {kMailgateIdHeader, session.mailgate_id});

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/content/Verdict.hpp"
+#include "gateway/content/ContentPipeline.hpp"
 #include "milter/MilterSession.hpp"
 
 namespace mailgate {
@@ -20,8 +20,10 @@ namespace mailgate {
 // (compared case-insensitively), or "" when it is not.
 std::string_view ownHeaderSpelling(std::string_view name);
 
-// Returns what to answer the MTA.
-sfsistat applyVerdict(SMFICTX* context, MilterSession& session, const Verdict& verdict,
+// Returns what to answer the MTA. Recipients whose own verdict is not the delivered
+// copy's (deleted, or rejected while others accept) are removed from the message.
+sfsistat applyVerdict(SMFICTX* context, MilterSession& session,
+                      const ContentEvaluation& evaluation,
                       const std::vector<HeaderField>& stageHeaders);
 
 }  // namespace mailgate

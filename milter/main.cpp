@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     Logger& logger = runtime.logger;
     ConfigHolder& config = runtime.config;
 
-    MilterContext context(config, logger);
+    MilterContext context(config, logger, runtime.redis);
     installMilterContext(&context);
     if (!installSignalHandlers() || !openMilterSocket(*initial, logger)) {
         std::cerr << "mailgate-milter: cannot start; see the log\n";

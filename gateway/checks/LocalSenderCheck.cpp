@@ -4,20 +4,9 @@
 #include <cctype>
 
 #include "gateway/net/MailAddress.hpp"
+#include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
-namespace {
-
-std::string lowerCase(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
-
-}  // namespace
-
 LocalSenderCheck::LocalSenderCheck(const LocalSenderSettings& settings,
                                    std::shared_ptr<const RelayDomains> domains)
     : domains_(std::move(domains)),

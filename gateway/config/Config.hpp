@@ -228,6 +228,22 @@ struct ScoringSettings {
     std::vector<std::string> symbol_weights;  // "NAME=SCORE"
 };
 
+// [lists] (C4, C5): gateway/lists/.
+struct ListSettings {
+    std::vector<std::string> whitelist;  // "from:...", "to:...", "client:..."
+    std::vector<std::string> blacklist;
+    bool whitelist_from_needs_spf = true;
+    bool personal = true;  // consult each recipient's own lists in Redis
+};
+
+// [awl] (C6): gateway/awl/.
+struct AwlSettings {
+    bool enabled = false;
+    double factor = 0.5;
+    std::int64_t ipv6_prefix = 48;
+    std::int64_t expire_after_s = 0;
+};
+
 struct RulesSettings {
     std::string directory;
 };
@@ -251,6 +267,8 @@ struct Config {
     HeaderCheckSettings header_checks;
     MimeCheckSettings mime_checks;
     ScoringSettings scoring;
+    ListSettings lists;
+    AwlSettings awl;
     RulesSettings rules;
 
     // Where this snapshot came from, for logs and for resolving relative paths.

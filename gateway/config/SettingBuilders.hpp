@@ -188,6 +188,7 @@ void appendPolicyHeaderSettings(std::vector<SettingSpec>& specs);
 void appendContentSettings(std::vector<SettingSpec>& specs);
 void appendContentCheckSettings(std::vector<SettingSpec>& specs);
 void appendScoringSettings(std::vector<SettingSpec>& specs);
+void appendListSettings(std::vector<SettingSpec>& specs);
 
 
 }  // namespace mailgate

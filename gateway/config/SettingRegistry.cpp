@@ -192,6 +192,7 @@ std::vector<SettingSpec> buildRegistry() {
     appendContentSettings(specs);
     appendContentCheckSettings(specs);
     appendScoringSettings(specs);
+    appendListSettings(specs);
 
     specs.push_back(stringSetting(
         "rules.directory", &C::rules, &RulesSettings::directory, "rules.d",

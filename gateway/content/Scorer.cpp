@@ -66,7 +66,8 @@ void Scorer::addHeaders(Verdict& verdict) const {
 }
 
 Verdict Scorer::decide(std::vector<Symbol> symbols, const std::optional<SmtpReply>& checkReply,
-                       const std::optional<std::string>& currentSubject, bool inbound) const {
+                       const std::optional<std::string>& currentSubject, bool inbound,
+                       const Classification& classification) const {
     Verdict verdict;
     verdict.required = settings_.spam_threshold;
     for (auto& symbol : symbols) {
@@ -76,9 +77,14 @@ Verdict Scorer::decide(std::vector<Symbol> symbols, const std::optional<SmtpRepl
         verdict.score += symbol.score;
     }
     verdict.symbols = std::move(symbols);
-    verdict.spam = verdict.score >= settings_.spam_threshold;
+    using Kind = Classification::Kind;
+    verdict.spam = classification.kind == Kind::Spam ||
+                   (classification.kind == Kind::ByScore && verdict.score >= settings_.spam_threshold);
+    SpamAction spamAction = classification.action.value_or(settings_.spam_action);
     std::string score = formatSpamScore(verdict.score);
-    if (checkReply && checkReply->kind == SmtpReply::Kind::Reject) {
+    if (classification.kind == Kind::Ham) {
+        verdict.reason = "ham: " + classification.by;  // skips every anti-spam action
+    } else if (checkReply && checkReply->kind == SmtpReply::Kind::Reject) {
         verdict.action = VerdictAction::Reject;
         verdict.reply = checkReply;
         verdict.reason = "a check rejects";
@@ -86,15 +92,18 @@ Verdict Scorer::decide(std::vector<Symbol> symbols, const std::optional<SmtpRepl
         verdict.action = VerdictAction::Reject;
         verdict.reply = rejectReply("5.7.1", "Message rejected as spam (score " + score + ")");
         verdict.reason = "score " + score + " >= reject_threshold";
-    } else if (verdict.spam && settings_.spam_action == SpamAction::Reject) {
+    } else if (verdict.spam && spamAction == SpamAction::Reject) {
         verdict.action = VerdictAction::Reject;
         verdict.reply = rejectReply("5.7.1", "Message rejected as spam (score " + score + ")");
         verdict.reason = "spam, spam_action reject";
-    } else if (verdict.spam && settings_.spam_action == SpamAction::Delete) {
+    } else if (verdict.spam && spamAction == SpamAction::Delete) {
         verdict.action = VerdictAction::Delete;
         verdict.reason = "spam, spam_action delete";
     } else {
         verdict.reason = verdict.spam ? "spam, tagged" : "not spam";
+    }
+    if (classification.kind == Kind::Spam) {
+        verdict.reason += " (" + classification.by + ")";
     }
     addHeaders(verdict);
     bool tagSubject = !settings_.subject_tag.empty() || settings_.subject_score_tag;

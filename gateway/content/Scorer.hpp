@@ -16,6 +16,16 @@
 
 namespace mailgate {
 
+// What a list or rule decided before the score is looked at (MISSION C3, C4, C5): ham
+// (never spam, whatever the score) or spam (whatever the score), with the action a spam
+// rule names instead of scoring.spam_action.
+struct Classification {
+    enum class Kind { ByScore, Ham, Spam };
+    Kind kind = Kind::ByScore;
+    std::optional<SpamAction> action;  // a spam rule's own action
+    std::string by;                    // the list entry or rule, for the log
+};
+
 class Scorer {
   public:
     // Weights are validated by the loader; a malformed one is skipped here.
@@ -24,7 +34,8 @@ class Scorer {
     // `checkReply` is a reject a check asked for (header syntax in reject mode).
     // `currentSubject` is the raw Subject value, or nothing when there is none.
     Verdict decide(std::vector<Symbol> symbols, const std::optional<SmtpReply>& checkReply,
-                   const std::optional<std::string>& currentSubject, bool inbound) const;
+                   const std::optional<std::string>& currentSubject, bool inbound,
+                   const Classification& classification = {}) const;
 
   private:
     void addHeaders(Verdict& verdict) const;

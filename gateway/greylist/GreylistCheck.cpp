@@ -6,17 +6,10 @@
 #include "gateway/greylist/SenderNormalizer.hpp"
 #include "gateway/net/MailAddress.hpp"
 #include "gateway/spf/SpfCheck.hpp"
+#include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
 namespace {
-
-std::string lowerCase(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 bool hasSymbol(const CheckOutcome& outcome, std::string_view name) {
     for (const auto& symbol : outcome.symbols) {

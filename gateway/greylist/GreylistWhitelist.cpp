@@ -6,17 +6,10 @@
 #include <cctype>
 
 #include "gateway/net/MailAddress.hpp"
+#include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
 namespace {
-
-std::string lowerCase(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
-}
 
 // "name+tag@domain" -> "name@domain".
 std::string withoutExtension(const std::string& address) {

@@ -14,6 +14,7 @@
 #include "gateway/message/Message.hpp"
 #include "gateway/mime/EncodedWords.hpp"
 #include "gateway/mime/MimeParser.hpp"
+#include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate::mime {
 
@@ -54,8 +55,6 @@ struct ParseContext {
 
 // Fills part.text, sizes, digest and content defects for one leaf part.
 void readLeafContent(GMimePart* source, MimePart& part, ParseContext& context);
-
-std::string lowerCase(std::string_view text);
 
 // The raw value of the object's first header field `name` (folding kept), or "".
 std::string rawHeader(GMimeObject* object, const char* name);

@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "gateway/mime/GmimeSupport.hpp"
+#include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
 
@@ -18,14 +19,6 @@ namespace mime {
 void ensureGmimeInitialised() {
     static std::once_flag once;
     std::call_once(once, [] { g_mime_init(); });
-}
-
-std::string lowerCase(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return out;
 }
 
 std::string rawHeader(GMimeObject* object, const char* name) {

@@ -171,16 +171,21 @@ TEST(ConfigLoader, MissingFileIsAProblem) {
 TEST(ConfigLoader, ReadsRuleFilesRelativeToTheConfig) {
     TemporaryDirectory directory;
     directory.write("mailgate.toml", "[rules]\ndirectory = \"myrules\"\n");
-    directory.write("myrules/10-first.toml",
-                    "[[rule]]\nname = \"one\"\ncomment = \"c\"\n[[rule]]\nname = \"two\"\n");
-    directory.write("myrules/20-second.toml", "[[rule]]\nname = \"three\"\n");
+    const std::string condition =
+        "[[rule.condition]]\nitem = \"subject\"\ncondition = \"contains\"\npattern = \"x\"\n";
+    directory.write("myrules/10-first.toml", "[[rule]]\nname = \"one\"\ncomment = \"c\"\n" +
+                                                 condition + "[[rule]]\nname = \"two\"\n" +
+                                                 condition);
+    directory.write("myrules/20-second.toml", "[[rule]]\nname = \"three\"\n" + condition);
     directory.write("myrules/ignored.txt", "not a rule file");
     auto outcome = ConfigLoader::loadFile(directory.path() / "mailgate.toml");
     ASSERT_TRUE(outcome.ok()) << describeProblems(outcome.problems);
     ASSERT_EQ(outcome.config->rule_files.size(), 2u);
     EXPECT_EQ(outcome.config->rule_files[0].rules.size(), 2u);
     EXPECT_EQ(outcome.config->rule_files[0].rules[1].name, "two");
-    EXPECT_EQ(outcome.config->rule_files[0].rules[1].line, 4);
+    EXPECT_EQ(outcome.config->rule_files[0].rules[1].line, 8);
+    ASSERT_EQ(outcome.config->rule_files[0].rules[1].conditions.size(), 1u);
+    EXPECT_EQ(outcome.config->rule_files[0].rules[1].conditions[0].line, 10);
     EXPECT_EQ(outcome.config->rule_files[1].rules[0].name, "three");
 }
 
@@ -188,13 +193,17 @@ TEST(ConfigLoader, RuleFileProblemsNameTheRuleFile) {
     TemporaryDirectory directory;
     directory.write("mailgate.toml", "");
     directory.write("rules.d/a.toml", "[[rule]]\nname = \"x\"\nitem = \"Subject\"\n");
-    directory.write("rules.d/b.toml", "[[rule]]\nname = \"x\"\n");
+    directory.write("rules.d/b.toml",
+                    "[[rule]]\nname = \"x\"\n[[rule.condition]]\nitem = \"size\"\n"
+                    "condition = \"more_than\"\npattern = \"10\"\n");
     auto outcome = ConfigLoader::loadFile(directory.path() / "mailgate.toml");
-    ASSERT_EQ(outcome.problems.size(), 2u) << describeProblems(outcome.problems);
+    ASSERT_EQ(outcome.problems.size(), 3u) << describeProblems(outcome.problems);
     EXPECT_EQ(outcome.problems[0].file, (directory.path() / "rules.d/a.toml").string());
     EXPECT_EQ(outcome.problems[0].line, 3);
     EXPECT_EQ(outcome.problems[0].key, "rule.item");
-    EXPECT_NE(outcome.problems[1].message.find("more than once"), std::string::npos);
+    EXPECT_NE(outcome.problems[1].message.find("no condition"), std::string::npos);
+    EXPECT_EQ(outcome.problems[2].file, (directory.path() / "rules.d/b.toml").string());
+    EXPECT_NE(outcome.problems[2].message.find("more than once"), std::string::npos);
 }
 
 TEST(ConfigLoader, ExplicitMissingRulesDirectoryIsAnError) {

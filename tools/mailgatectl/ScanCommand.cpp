@@ -104,6 +104,21 @@ void printText(const std::string& file, const Message* message, const ContentEva
     if (verdict.reply) {
         std::cout << "reply: " << verdict.reply->toString() << "\n";
     }
+    for (const auto& recipient : result.recipients) {
+        for (const auto& symbol : recipient.verdict.symbols) {
+            if (symbol.name.rfind("RULE_", 0) == 0 || symbol.name.find("LIST") != std::string::npos) {
+                std::cout << "symbol check=lists_and_rules recipient="
+                          << formatLogValue(recipient.recipient) << " name=" << symbol.name
+                          << " detail=" << formatLogValue(symbol.detail) << "\n";
+            }
+        }
+        if (result.recipients.size() > 1) {
+            std::cout << "recipient " << formatLogValue(recipient.recipient) << ": "
+                      << verdictActionName(recipient.verdict.action)
+                      << " spam=" << (recipient.verdict.spam ? "yes" : "no")
+                      << " reason=" << formatLogValue(recipient.verdict.reason) << "\n";
+        }
+    }
     if (message == nullptr) {
         return;
     }
@@ -186,6 +201,25 @@ void printJson(const std::string& file, const Message* message, const ContentEva
     if (verdict.reply) {
         json.field("reply", verdict.reply->toString());
     }
+    json.key("recipients").beginArray();
+    for (const auto& recipient : result.recipients) {
+        json.beginObject()
+            .field("recipient", recipient.recipient)
+            .field("action", std::string(verdictActionName(recipient.verdict.action)))
+            .field("spam", recipient.verdict.spam)
+            .field("score", recipient.verdict.score)
+            .field("reason", recipient.verdict.reason);
+        json.key("symbols").beginArray();
+        for (const auto& symbol : recipient.verdict.symbols) {
+            json.beginObject()
+                .field("name", symbol.name)
+                .field("score", symbol.score)
+                .field("detail", symbol.detail)
+                .endObject();
+        }
+        json.endArray().endObject();
+    }
+    json.endArray();
     if (message != nullptr) {
         writeParts(json, *message);
     }

@@ -1,0 +1,319 @@
+// Global rules compiled into one RE2::Set per item, and their evaluation (see RuleSet.hpp).
+#include "gateway/rules/RuleSet.hpp"
+
+#include <re2/re2.h>
+#include <re2/set.h>
+
+#include <cctype>
+
+#include "gateway/mime/AddressList.hpp"
+#include "gateway/mime/EncodedWords.hpp"
+#include "gateway/util/AsciiCase.hpp"
+
+namespace mailgate {
+
+struct RuleSet::Source {
+    RuleItem item = RuleItem::Subject;
+    std::string header;  // lower case, for RuleItem::Header
+    std::unique_ptr<re2::RE2::Set> set;
+    int patterns = 0;
+};
+
+namespace {
+
+struct ConditionReference {
+    RuleCondition condition = RuleCondition::Contains;
+    int source = -1;   // -1 for Size
+    int pattern = -1;  // -1 for exists / does_not_exist and Size
+    std::uint64_t kilobytes = 0;
+};
+
+// The condition's pattern as one member of the item's RE2::Set.
+std::string setPattern(const RuleConditionDefinition& condition) {
+    std::string core = condition.regex ? "(?:" + condition.pattern + ")"
+                                       : re2::RE2::QuoteMeta(condition.pattern);
+    std::string flags = condition.case_sensitive ? "" : "(?i)";
+    switch (condition.condition) {
+        case RuleCondition::IsEqualTo:
+        case RuleCondition::IsNotEqualTo:
+            return flags + "\\A" + core + "\\z";
+        case RuleCondition::StartsWith:
+            return flags + "\\A" + core;
+        case RuleCondition::EndsWith:
+            return flags + core + "\\z";
+        default:
+            return flags + core;
+    }
+}
+
+bool isNegative(RuleCondition condition) {
+    return condition == RuleCondition::DoesNotContain ||
+           condition == RuleCondition::IsNotEqualTo;
+}
+
+}  // namespace
+
+struct RuleSet::Compiled {
+    RuleDefinition definition;
+    std::vector<ConditionReference> conditions;
+};
+
+RuleSet::RuleSet(const std::vector<RuleFile>& files) {
+    re2::RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(std::int64_t{256} << 20);
+    auto sourceFor = [&](const RuleConditionDefinition& condition) {
+        std::string header = condition.item == RuleItem::Header ? lowerCase(condition.header) : "";
+        for (std::size_t i = 0; i < sources_.size(); ++i) {
+            if (sources_[i]->item == condition.item && sources_[i]->header == header) {
+                return static_cast<int>(i);
+            }
+        }
+        auto source = std::make_unique<Source>();
+        source->item = condition.item;
+        source->header = header;
+        source->set = std::make_unique<re2::RE2::Set>(options, re2::RE2::UNANCHORED);
+        sources_.push_back(std::move(source));
+        return static_cast<int>(sources_.size() - 1);
+    };
+    for (const auto& file : files) {
+        for (const auto& definition : file.rules) {
+            auto rule = std::make_unique<Compiled>();
+            rule->definition = definition;
+            rule->definition.conditions.clear();
+            for (const auto& condition : definition.conditions) {
+                ConditionReference reference;
+                reference.condition = condition.condition;
+                if (condition.item == RuleItem::Size) {
+                    reference.kilobytes = std::strtoull(condition.pattern.c_str(), nullptr, 10);
+                    rule->conditions.push_back(reference);
+                    continue;
+                }
+                reference.source = sourceFor(condition);
+                if (condition.condition != RuleCondition::Exists &&
+                    condition.condition != RuleCondition::DoesNotExist) {
+                    auto& source = *sources_[static_cast<std::size_t>(reference.source)];
+                    reference.pattern = source.set->Add(setPattern(condition), nullptr);
+                    if (reference.pattern < 0) {
+                        continue;  // the loader checked it; never here
+                    }
+                    ++source.patterns;
+                }
+                rule->conditions.push_back(reference);
+            }
+            rules_.push_back(std::move(rule));
+        }
+    }
+    for (auto& source : sources_) {
+        if (source->patterns > 0 && !source->set->Compile()) {
+            source->patterns = 0;  // out of memory for this set: its conditions never match
+        }
+    }
+}
+
+RuleSet::~RuleSet() = default;
+
+struct RuleEvaluation::SourceState {
+    std::vector<bool> matched;  // by pattern index: some value of the item matches it
+    bool present = false;       // the item has at least one value
+};
+
+namespace {
+
+void addAddressValues(const Message& message, const char* field, std::vector<std::string>& out) {
+    for (const auto* header : message.headersNamed(field)) {
+        auto parsed = parseAddresses(header->raw_value, AddressSyntax::OptionalAddressList);
+        if (!parsed || parsed->empty()) {
+            out.push_back(header->value);  // not addresses: the text as a reader sees it
+            continue;
+        }
+        for (const auto& mailbox : *parsed) {
+            out.push_back(mailbox.address());
+            if (!mailbox.display_name.empty()) {
+                out.push_back(decodeEncodedWords(mailbox.display_name));
+            }
+        }
+    }
+}
+
+void addHeaderValues(const Message& message, std::string_view field,
+                     std::vector<std::string>& out) {
+    for (const auto* header : message.headersNamed(field)) {
+        out.push_back(header->value);
+    }
+}
+
+const char* addressField(RuleItem item) {
+    switch (item) {
+        case RuleItem::From:
+            return "From";
+        case RuleItem::To:
+            return "To";
+        case RuleItem::Cc:
+            return "Cc";
+        case RuleItem::Bcc:
+            return "Bcc";
+        case RuleItem::Sender:
+            return "Sender";
+        case RuleItem::ReplyTo:
+            return "Reply-To";
+        case RuleItem::ErrorsTo:
+            return "Errors-To";
+        default:
+            return nullptr;
+    }
+}
+
+std::vector<std::string> valuesOf(const RuleSet::Source& source, const Message& message) {
+    std::vector<std::string> values;
+    if (const char* field = addressField(source.item)) {
+        addAddressValues(message, field, values);
+        return values;
+    }
+    switch (source.item) {
+        case RuleItem::Received:
+            addHeaderValues(message, "Received", values);
+            break;
+        case RuleItem::Subject:
+            addHeaderValues(message, "Subject", values);
+            break;
+        case RuleItem::MessageId:
+            addHeaderValues(message, "Message-ID", values);
+            break;
+        case RuleItem::Date:
+            addHeaderValues(message, "Date", values);
+            break;
+        case RuleItem::Header:
+            addHeaderValues(message, source.header, values);
+            break;
+        case RuleItem::Body:
+            for (const auto& part : message.parts) {
+                if (part.content_type.compare(0, 5, "text/") == 0) {
+                    values.push_back(part.text);
+                }
+            }
+            break;
+        case RuleItem::AttachFileName:
+            for (const auto& part : message.parts) {
+                if (!part.filename.empty()) {
+                    values.push_back(part.filename);
+                }
+            }
+            break;
+        case RuleItem::MailFrom:
+            values.push_back(message.envelope.sender);
+            break;
+        default:
+            break;
+    }
+    return values;
+}
+
+}  // namespace
+
+RuleEvaluation::RuleEvaluation(const RuleSet& rules, const Message& message)
+    : rules_(rules), message_(message) {
+    for (const auto& source : rules.sources_) {
+        if (source->item == RuleItem::EnvelopeTo) {
+            states_.push_back(nullptr);  // per recipient, in matchesFor
+            continue;
+        }
+        auto state = std::make_unique<SourceState>();
+        state->matched.assign(static_cast<std::size_t>(source->patterns), false);
+        for (const auto& value : valuesOf(*source, message)) {
+            state->present = true;
+            std::vector<int> hits;
+            if (source->patterns > 0 && source->set->Match(value, &hits)) {
+                for (int hit : hits) {
+                    state->matched[static_cast<std::size_t>(hit)] = true;
+                }
+            }
+        }
+        states_.push_back(std::move(state));
+    }
+}
+
+RuleEvaluation::~RuleEvaluation() = default;
+
+std::vector<RuleMatch> RuleEvaluation::matchesFor(std::string_view recipient) const {
+    // Envelope-To: this recipient only (every recipient when none is named).
+    std::vector<std::unique_ptr<SourceState>> recipientStates(rules_.sources_.size());
+    for (std::size_t i = 0; i < rules_.sources_.size(); ++i) {
+        const auto& source = *rules_.sources_[i];
+        if (source.item != RuleItem::EnvelopeTo) {
+            continue;
+        }
+        auto state = std::make_unique<SourceState>();
+        state->matched.assign(static_cast<std::size_t>(source.patterns), false);
+        std::vector<std::string> values;
+        if (recipient.empty()) {
+            values = message_.envelope.recipients;
+        } else {
+            values.emplace_back(recipient);
+        }
+        for (const auto& value : values) {
+            state->present = true;
+            std::vector<int> hits;
+            if (source.patterns > 0 && source.set->Match(value, &hits)) {
+                for (int hit : hits) {
+                    state->matched[static_cast<std::size_t>(hit)] = true;
+                }
+            }
+        }
+        recipientStates[i] = std::move(state);
+    }
+    auto holds = [&](const ConditionReference& condition) {
+        if (condition.source < 0) {
+            std::uint64_t kilobytes = message_.size / 1024;
+            switch (condition.condition) {
+                case RuleCondition::MoreThan:
+                    return kilobytes > condition.kilobytes;
+                case RuleCondition::LessThan:
+                    return kilobytes < condition.kilobytes;
+                case RuleCondition::IsNotEqualTo:
+                    return kilobytes != condition.kilobytes;
+                default:
+                    return kilobytes == condition.kilobytes;
+            }
+        }
+        auto index = static_cast<std::size_t>(condition.source);
+        const SourceState& state = states_[index] ? *states_[index] : *recipientStates[index];
+        if (condition.condition == RuleCondition::Exists) {
+            return state.present;
+        }
+        if (condition.condition == RuleCondition::DoesNotExist) {
+            return !state.present;
+        }
+        bool matched = condition.pattern >= 0 &&
+                       static_cast<std::size_t>(condition.pattern) < state.matched.size() &&
+                       state.matched[static_cast<std::size_t>(condition.pattern)];
+        return isNegative(condition.condition) ? !matched : matched;
+    };
+    std::vector<RuleMatch> matches;
+    for (const auto& rule : rules_.rules_) {
+        bool all = true;
+        bool any = false;
+        for (const auto& condition : rule->conditions) {
+            bool held = holds(condition);
+            all = all && held;
+            any = any || held;
+        }
+        bool matched = rule->definition.combination == RuleCombination::And ? all : any;
+        if (matched && !rule->conditions.empty()) {
+            matches.push_back({rule->definition.name, rule->definition.classification,
+                               rule->definition.action});
+        }
+    }
+    return matches;
+}
+
+std::string ruleSymbolName(std::string_view ruleName) {
+    std::string symbol = "RULE_";
+    for (char c : ruleName) {
+        auto byte = static_cast<unsigned char>(c);
+        symbol += std::isalnum(byte) && byte < 0x80 ? static_cast<char>(std::toupper(byte)) : '_';
+    }
+    return symbol.substr(0, 64);
+}
+
+}  // namespace mailgate
