@@ -26,10 +26,12 @@ Classification listClassification(const ListFinding& finding, const char* white,
         symbols.push_back({white, 0.0, finding.entry});
         classification.kind = Classification::Kind::Ham;
         classification.by = std::string(white) + " " + finding.entry;
+        classification.symbol = white;
     } else if (finding.blacklisted) {
         symbols.push_back({black, 0.0, finding.entry});
         classification.kind = Classification::Kind::Spam;
         classification.by = std::string(black) + " " + finding.entry;
+        classification.symbol = black;
     }
     return classification;
 }
@@ -184,10 +186,11 @@ Classification ContentPipeline::classify(const ContentAssessment& assessment,
         symbols.push_back({ruleSymbolName(match.rule), 0.0,
                            (ham ? "ham rule \"" : "spam rule \"") + match.rule + "\""});
         if (ham && byRule.kind != Classification::Kind::Ham) {
-            byRule = {Classification::Kind::Ham, std::nullopt, "rule " + match.rule};
+            byRule = {Classification::Kind::Ham, std::nullopt, "rule " + match.rule,
+                      ruleSymbolName(match.rule)};
         } else if (!ham && byRule.kind == Classification::Kind::ByScore) {
             byRule = {Classification::Kind::Spam, ruleSpamAction(match.action),
-                      "rule " + match.rule};
+                      "rule " + match.rule, ruleSymbolName(match.rule)};
         }
     }
     return byRule;

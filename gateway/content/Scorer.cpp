@@ -35,13 +35,13 @@ Scorer::Scorer(const ScoringSettings& settings) : settings_(settings) {
     }
 }
 
-void Scorer::addHeaders(Verdict& verdict) const {
+void Scorer::addHeaders(Verdict& verdict, const std::string& classifiedBy) const {
     if (!settings_.spam_headers) {
         return;
     }
     std::vector<std::string> tests;
     for (const auto& symbol : verdict.symbols) {
-        if (symbol.score != 0.0) {
+        if (symbol.score != 0.0 || symbol.name == classifiedBy) {
             tests.push_back(symbol.name);
         }
     }
@@ -105,7 +105,7 @@ Verdict Scorer::decide(std::vector<Symbol> symbols, const std::optional<SmtpRepl
     if (classification.kind == Kind::Spam) {
         verdict.reason += " (" + classification.by + ")";
     }
-    addHeaders(verdict);
+    addHeaders(verdict, classification.symbol);
     bool tagSubject = !settings_.subject_tag.empty() || settings_.subject_score_tag;
     if (verdict.spam && inbound && tagSubject && verdict.action == VerdictAction::Accept) {
         std::string prefix = settings_.subject_tag;

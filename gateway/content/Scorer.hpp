@@ -24,6 +24,7 @@ struct Classification {
     Kind kind = Kind::ByScore;
     std::optional<SpamAction> action;  // a spam rule's own action
     std::string by;                    // the list entry or rule, for the log
+    std::string symbol;                // its symbol, named in X-Spam-Status tests= though 0
 };
 
 class Scorer {
@@ -38,7 +39,7 @@ class Scorer {
                    const Classification& classification = {}) const;
 
   private:
-    void addHeaders(Verdict& verdict) const;
+    void addHeaders(Verdict& verdict, const std::string& classifiedBy) const;
 
     ScoringSettings settings_;
     std::map<std::string, double> weights_;

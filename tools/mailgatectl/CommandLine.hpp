@@ -31,5 +31,7 @@ int runCheckClient(const CommandLine& line);
 int runSpf(const CommandLine& line);
 int runGreylist(const CommandLine& line);
 int runScan(const CommandLine& line);
+int runLists(const CommandLine& line);
+int runAwl(const CommandLine& line);
 
 }  // namespace mailgate

@@ -3,8 +3,10 @@
 // its check, score and detail, the headers that would be added, the new Subject, and the
 // MIME tree with its defects. "Why was this message treated like that?" for postmasters,
 // and the harness of the golden and corpus tests. --json prints one JSON object per file;
-// several files may be given (one object each, one per line). Exit 0 when every file was
+// several files may be given (one object each, one per line). --policy-symbol stands in for
+// what the policy stage would have passed on (SPF_PASS for a "from:" whitelist entry). Exit 0 when every file was
 // read, 1 when one could not be, 2 on bad usage.
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -22,10 +24,11 @@ namespace {
 const char* const kUsage =
     "usage: mailgatectl scan [--sender ADDRESS] [--rcpt ADDRESS]... [--client-ip ADDRESS]\n"
     "         [--client-name NAME] [--helo NAME] [--authenticated USER] [--smtputf8]\n"
-    "         [--json] [--digests] FILE...\n";
+    "         [--policy-symbol NAME[=SCORE]]... [--json] [--digests] FILE...\n";
 
 struct ScanOptions {
     MessageEnvelope envelope;
+    std::vector<Symbol> policy_symbols;  // as the policy stage's signed header carries them
     bool json = false;
     bool digests = false;
     std::vector<std::string> files;
@@ -62,6 +65,20 @@ std::optional<ScanOptions> parseOptions(const std::vector<std::string>& argument
             envelope.helo = value;
         } else if (option == "--authenticated") {
             envelope.authenticated_user = value;
+        } else if (option == "--policy-symbol") {
+            auto equals = value.find('=');
+            Symbol symbol{value.substr(0, equals), 0.0, "given with --policy-symbol"};
+            if (equals != std::string::npos) {
+                char* end = nullptr;
+                symbol.score = std::strtod(value.c_str() + equals + 1, &end);
+                if (end == value.c_str() + equals + 1 || *end != '\0') {
+                    return std::nullopt;
+                }
+            }
+            if (symbol.name.empty()) {
+                return std::nullopt;
+            }
+            options.policy_symbols.push_back(std::move(symbol));
         } else {
             return std::nullopt;
         }
@@ -259,7 +276,7 @@ int runScan(const CommandLine& line) {
             result.verdict = ContentPipeline::unscanned(why);
         } else {
             message = parser.parse(*raw, options->envelope);
-            result = pipeline.evaluate(*message, {});
+            result = pipeline.evaluate(*message, options->policy_symbols);
         }
         const Message* parsed = message ? &*message : nullptr;
         if (options->json) {

@@ -23,6 +23,8 @@ void printUsage(std::ostream& out) {
            "  check-client --ip ADDRESS [--helo NAME] [--sender ADDRESS] [--enable CHECK]...\n"
            "                       run the PTR/HELO/sender-domain checks for one client\n"
            "  greylist list|show|remove|clients|remove-client ...  greylisting state in Redis\n"
+           "  lists show|add|remove|recipients ...  personal white and black lists in Redis\n"
+           "  awl list|show|remove ...  the auto-whitelist's history in Redis\n"
            "  scan [--sender A] [--rcpt A]... [--client-ip IP] [--json] FILE...\n"
            "                       run the content checks on message files, print the verdict\n"
            "  version              print the version\n";
@@ -77,6 +79,12 @@ int main(int argc, char** argv) {
     }
     if (line.command == "greylist") {
         return runGreylist(line);
+    }
+    if (line.command == "lists") {
+        return runLists(line);
+    }
+    if (line.command == "awl") {
+        return runAwl(line);
     }
     if (line.command == "redis-ping") {
         return runRedisPing(line);
