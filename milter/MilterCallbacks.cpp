@@ -12,6 +12,7 @@
 #include <string>
 
 #include "gateway/awl/AutoWhitelist.hpp"
+#include "gateway/util/AsciiCase.hpp"
 #include "gateway/check/PolicyStageHeader.hpp"
 #include "milter/MilterSession.hpp"
 #include "milter/MilterVerdict.hpp"
@@ -292,11 +293,7 @@ PersonalListsByRecipient personalLists(const MilterSession& session,
             return {};  // all or none: recipients are judged alike when Redis is down
         }
         if (!own->white.empty() || !own->black.empty()) {
-            std::string key = recipient;
-            for (char& c : key) {
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            }
-            lists[key] = std::move(*own);
+            lists[lowerCase(recipient)] = std::move(*own);
         }
     }
     return lists;
@@ -322,7 +319,10 @@ Decision decide(MilterSession& session) {
             : pipeline->parser().parse(session.buffer->memory(), session.envelope);
     decision.defects = message.defects.size();
     auto assessment = pipeline->assess(message, decision.stage.symbols);
-    auto awl = autoWhitelist(session, *pipeline, assessment.score(), decision);
+    // Whitelisted mail skipped the checks: its score says nothing about the sender.
+    auto awl = assessment.global.whitelisted
+                   ? std::nullopt
+                   : autoWhitelist(session, *pipeline, assessment.score, decision);
     auto personal = personalLists(session, *pipeline, decision);
     decision.evaluation = pipeline->decide(message, assessment, awl, personal);
     return decision;

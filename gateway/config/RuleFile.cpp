@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -54,8 +55,15 @@ std::string normalName(std::string_view text) {
     for (char c : text) {
         out += (c == ' ' || c == '-') ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
+    // The manual's own spellings: "mailcommand-From", "Size (KB)", "Does Not Exists".
     if (out == "mailcommand_from") {
         return "mail_from";
+    }
+    if (out == "size_(kb)") {
+        return "size";
+    }
+    if (out == "does_not_exists" || out == "not_exists") {
+        return "does_not_exist";
     }
     return out == "equal" ? "is_equal_to" : out == "not_equal" ? "is_not_equal_to" : out;
 }
@@ -70,8 +78,9 @@ int columnOf(const toml::source_region& region) {
 class RuleFileReader {
   public:
     RuleFileReader(const std::filesystem::path& path, std::set<std::string>& seenNames,
+                   std::map<std::string, std::string>& seenSymbols,
                    std::vector<ConfigProblem>& problems)
-        : path_(path), seenNames_(seenNames), problems_(problems) {}
+        : path_(path), seenNames_(seenNames), seenSymbols_(seenSymbols), problems_(problems) {}
 
     RuleFile read() {
         RuleFile file;
@@ -145,6 +154,7 @@ class RuleFileReader {
     void readRule(const toml::table& table, RuleFile& file) {
         RuleDefinition rule;
         rule.line = lineOf(table.source());
+        bool conditionRefused = false;
         for (auto&& [key, value] : table) {
             std::string name(key.str());
             if (name == "name" || name == "comment") {
@@ -162,13 +172,15 @@ class RuleFileReader {
             } else if (name == "action") {
                 readAction(key, value, rule);
             } else if (name == "condition") {
+                std::size_t before = problems_.size();
                 readConditions(key, value, rule);
+                conditionRefused = problems_.size() > before;
             } else {
                 report(lineOf(key.source()), columnOf(key.source()), "rule." + name,
                        "unknown key in a rule");
             }
         }
-        finishRule(std::move(rule), file);
+        finishRule(std::move(rule), file, conditionRefused);
     }
 
     void readAction(const toml::key& key, const toml::node& value, RuleDefinition& rule) {
@@ -274,6 +286,13 @@ class RuleFileReader {
         if (condition.item == RuleItem::Header && condition.header.empty()) {
             return problem("item header needs header = \"Field-Name\"");
         }
+        for (char c : condition.header) {
+            auto byte = static_cast<unsigned char>(c);
+            if (byte <= 32 || byte >= 127 || c == ':') {
+                return problem("header \"" + condition.header.substr(0, 80) +
+                               "\" is not a field name (printable characters, no ':' or space)");
+            }
+        }
         bool needsPattern = condition.condition != RuleCondition::Exists &&
                             condition.condition != RuleCondition::DoesNotExist;
         if (needsPattern && condition.pattern.empty()) {
@@ -297,7 +316,8 @@ class RuleFileReader {
         return true;
     }
 
-    void finishRule(RuleDefinition rule, RuleFile& file) {
+    // `refused`: a condition of the rule was refused, so "no condition" would be no news.
+    void finishRule(RuleDefinition rule, RuleFile& file, bool refused) {
         if (rule.name.empty()) {
             report(rule.line, 0, "rule.name", "every rule needs a non-empty name");
             return;
@@ -305,6 +325,16 @@ class RuleFileReader {
         if (!seenNames_.insert(rule.name).second) {
             report(rule.line, 0, "rule.name",
                    "rule \"" + rule.name + "\" is defined more than once");
+            return;
+        }
+        auto [other, fresh] = seenSymbols_.emplace(ruleSymbolName(rule.name), rule.name);
+        if (!fresh) {
+            report(rule.line, 0, "rule.name",
+                   "rules \"" + other->second + "\" and \"" + rule.name +
+                       "\" would both be symbol " + other->first + ": rename one");
+            return;
+        }
+        if (rule.conditions.empty() && refused) {
             return;
         }
         if (rule.conditions.empty()) {
@@ -317,6 +347,7 @@ class RuleFileReader {
 
     std::filesystem::path path_;
     std::set<std::string>& seenNames_;
+    std::map<std::string, std::string>& seenSymbols_;  // symbol -> the rule that has it
     std::vector<ConfigProblem>& problems_;
 };
 
@@ -360,6 +391,15 @@ std::string_view ruleConditionName(RuleCondition condition) {
     return "contains";
 }
 
+std::string ruleSymbolName(std::string_view ruleName) {
+    std::string symbol = "RULE_";
+    for (char c : ruleName) {
+        auto byte = static_cast<unsigned char>(c);
+        symbol += std::isalnum(byte) && byte < 0x80 ? static_cast<char>(std::toupper(byte)) : '_';
+    }
+    return symbol.substr(0, 64);
+}
+
 bool conditionFitsItem(RuleItem item, RuleCondition condition) {
     bool comparison = condition == RuleCondition::MoreThan || condition == RuleCondition::LessThan;
     if (item == RuleItem::Size) {
@@ -388,8 +428,15 @@ std::vector<RuleFile> loadRuleFiles(const std::filesystem::path& directory, bool
     }
     std::sort(paths.begin(), paths.end());
     std::set<std::string> seenNames;
+    std::map<std::string, std::string> seenSymbols;
     for (const auto& path : paths) {
-        files.push_back(RuleFileReader(path, seenNames, problems).read());
+        std::size_t first = problems.size();
+        files.push_back(RuleFileReader(path, seenNames, seenSymbols, problems).read());
+        // toml++ hands keys over in name order: put each file's problems in line order.
+        std::stable_sort(problems.begin() + static_cast<std::ptrdiff_t>(first), problems.end(),
+                         [](const ConfigProblem& a, const ConfigProblem& b) {
+                             return a.line < b.line;
+                         });
     }
     return files;
 }

@@ -66,8 +66,11 @@ std::optional<RuleItem> ruleItemNamed(std::string_view name);
 std::optional<RuleCondition> ruleConditionNamed(std::string_view name);
 std::string_view ruleItemName(RuleItem item);
 std::string_view ruleConditionName(RuleCondition condition);
+// "RULE_" and the rule's name in upper case with anything but letters and digits as "_",
+// at most 64 characters; the loader refuses two rules with the same symbol.
+std::string ruleSymbolName(std::string_view ruleName);
 // Whether the condition applies to the item (Size takes the comparisons, text items the
-// text conditions; exists and does_not_exist apply to all but Size and Body).
+// text conditions and exists / does_not_exist).
 bool conditionFitsItem(RuleItem item, RuleCondition condition);
 
 }  // namespace mailgate

@@ -128,12 +128,14 @@ inline SettingSpec validated(SettingSpec spec,
         if (const auto* text = std::get_if<std::string>(&value)) {
             return check(*text);
         }
+        // Every bad item at once, so one edit fixes them all.
+        std::string problems;
         for (const auto& item : std::get<std::vector<std::string>>(value)) {
             if (auto problem = check(item)) {
-                return problem;
+                problems += (problems.empty() ? "" : "; ") + *problem;
             }
         }
-        return std::nullopt;
+        return problems.empty() ? std::nullopt : std::optional<std::string>(problems);
     };
     return spec;
 }

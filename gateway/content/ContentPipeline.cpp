@@ -77,14 +77,6 @@ MimeLimits mimeLimitsFrom(const ContentSettings& settings) {
     return limits;
 }
 
-double ContentAssessment::score() const {
-    double total = 0;
-    for (const auto& symbol : symbols) {
-        total += symbol.score;
-    }
-    return total;
-}
-
 ContentPipeline::ContentPipeline(const Config& config)
     : settings_(config.content),
       parser_(mimeLimitsFrom(config.content)),
@@ -143,6 +135,7 @@ ContentAssessment ContentPipeline::assess(const Message& message,
                                       assessment.global.entry + " (no SPF pass)"});
     }
     if (assessment.global.whitelisted) {
+        assessment.score = scorer_.weightedTotal(assessment.symbols);
         return assessment;  // whitelisted mail skips the anti-spam checks
     }
     for (const auto& check : checks_) {
@@ -154,6 +147,7 @@ ContentAssessment ContentPipeline::assess(const Message& message,
         }
         assessment.checks.push_back({std::string(check->name()), std::move(outcome)});
     }
+    assessment.score = scorer_.weightedTotal(assessment.symbols);
     return assessment;
 }
 
@@ -171,14 +165,20 @@ Classification ContentPipeline::classify(const ContentAssessment& assessment,
             return classification;
         }
     }
-    auto byList = listClassification(assessment.global, "WHITELIST", "BLACKLIST", symbols);
-    if (byList.kind != Classification::Kind::ByScore) {
-        return byList;
+    // The global lists: any whitelist entry (sender, client or this recipient) wins over
+    // any blacklist entry.
+    const ListFinding toFinding = lists_.forRecipient(recipient);
+    for (bool white : {true, false}) {
+        for (const auto* finding : {&assessment.global, &toFinding}) {
+            if ((white ? finding->whitelisted : finding->blacklisted)) {
+                bool to = finding == &toFinding;
+                return listClassification(*finding, to ? "WHITELIST_TO" : "WHITELIST",
+                                          to ? "BLACKLIST_TO" : "BLACKLIST", symbols);
+            }
+        }
     }
-    auto toList = listClassification(lists_.forRecipient(recipient), "WHITELIST_TO",
-                                     "BLACKLIST_TO", symbols);
-    if (toList.kind != Classification::Kind::ByScore || rules == nullptr) {
-        return toList;
+    if (rules == nullptr) {
+        return {};
     }
     Classification byRule;
     for (const auto& match : rules->matchesFor(recipient)) {

@@ -36,7 +36,7 @@ struct ContentAssessment {
     std::vector<Symbol> symbols;  // the policy stage's and the checks' (what the AWL learns)
     std::optional<SmtpReply> reject;  // a check's
     ListFinding global;               // the "from:" and "client:" lists
-    double score() const;
+    double score = 0;  // of `symbols`, with scoring.symbol_weights: what the AWL learns
 };
 
 struct RecipientVerdict {

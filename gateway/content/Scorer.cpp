@@ -65,6 +65,15 @@ void Scorer::addHeaders(Verdict& verdict, const std::string& classifiedBy) const
                               " version=mailgate-" + MAILGATE_VERSION});
 }
 
+double Scorer::weightedTotal(const std::vector<Symbol>& symbols) const {
+    double total = 0;
+    for (const auto& symbol : symbols) {
+        auto weight = weights_.find(symbol.name);
+        total += weight != weights_.end() ? weight->second : symbol.score;
+    }
+    return total;
+}
+
 Verdict Scorer::decide(std::vector<Symbol> symbols, const std::optional<SmtpReply>& checkReply,
                        const std::optional<std::string>& currentSubject, bool inbound,
                        const Classification& classification) const {

@@ -38,6 +38,9 @@ class Scorer {
                    const std::optional<std::string>& currentSubject, bool inbound,
                    const Classification& classification = {}) const;
 
+    // The sum of the symbols' scores with scoring.symbol_weights applied, as decide() sums.
+    double weightedTotal(const std::vector<Symbol>& symbols) const;
+
   private:
     void addHeaders(Verdict& verdict, const std::string& classifiedBy) const;
 

@@ -9,9 +9,12 @@
 namespace mailgate {
 namespace {
 
+// A domain of two labels at least ("bob" alone is more likely a mistyped address), with
+// no wildcard but the leading "*." the caller has taken off.
 bool plausibleDomain(std::string_view domain) {
-    return !domain.empty() && domain.find_first_of(" \t@<>,;:/\\\"") == std::string_view::npos &&
-           domain.front() != '.' && domain.find("..") == std::string_view::npos;
+    return !domain.empty() && domain.find_first_of(" \t@<>,;:/\\\"*") == std::string_view::npos &&
+           domain.front() != '.' && domain.find("..") == std::string_view::npos &&
+           domain.find('.') != std::string_view::npos && domain.find('.') + 1 < domain.size();
 }
 
 }  // namespace
@@ -24,7 +27,7 @@ Result<ListEntry> ListEntry::parseAddress(std::string_view text, ListDirection d
     auto at = value.rfind('@');
     if (at != std::string::npos) {
         if (at == 0 || !plausibleDomain(std::string_view(value).substr(at + 1)) ||
-            value.find_first_of(" \t<>,;") != std::string::npos) {
+            value.find_first_of(" \t<>,;:*") != std::string::npos) {
             return makeError("\"" + std::string(text) + "\" is not an address");
         }
         entry.kind_ = Kind::Address;

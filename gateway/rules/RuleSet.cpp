@@ -143,6 +143,24 @@ void addHeaderValues(const Message& message, std::string_view field,
     }
 }
 
+// A text part as rules see it: lines end in "\n" whether the message came with CRLF (as
+// through the milter) or LF (a file), and trailing white space is gone, so "ends with"
+// and "is equal to" mean the text a reader sees.
+std::string ruleBodyText(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+            continue;
+        }
+        out += text[i];
+    }
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) {
+        out.pop_back();
+    }
+    return out;
+}
+
 const char* addressField(RuleItem item) {
     switch (item) {
         case RuleItem::From:
@@ -189,7 +207,7 @@ std::vector<std::string> valuesOf(const RuleSet::Source& source, const Message& 
         case RuleItem::Body:
             for (const auto& part : message.parts) {
                 if (part.content_type.compare(0, 5, "text/") == 0) {
-                    values.push_back(part.text);
+                    values.push_back(ruleBodyText(part.text));
                 }
             }
             break;
@@ -201,7 +219,9 @@ std::vector<std::string> valuesOf(const RuleSet::Source& source, const Message& 
             }
             break;
         case RuleItem::MailFrom:
-            values.push_back(message.envelope.sender);
+            if (!message.envelope.sender.empty()) {  // the null sender: does_not_exist
+                values.push_back(message.envelope.sender);
+            }
             break;
         default:
             break;
@@ -305,15 +325,6 @@ std::vector<RuleMatch> RuleEvaluation::matchesFor(std::string_view recipient) co
         }
     }
     return matches;
-}
-
-std::string ruleSymbolName(std::string_view ruleName) {
-    std::string symbol = "RULE_";
-    for (char c : ruleName) {
-        auto byte = static_cast<unsigned char>(c);
-        symbol += std::isalnum(byte) && byte < 0x80 ? static_cast<char>(std::toupper(byte)) : '_';
-    }
-    return symbol.substr(0, 64);
 }
 
 }  // namespace mailgate

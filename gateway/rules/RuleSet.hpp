@@ -65,7 +65,4 @@ class RuleEvaluation {
     std::vector<std::unique_ptr<SourceState>> states_;  // per source; envelope_to lazily
 };
 
-// "RULE_" and the rule's name in upper case with anything but letters and digits as "_".
-std::string ruleSymbolName(std::string_view ruleName);
-
 }  // namespace mailgate

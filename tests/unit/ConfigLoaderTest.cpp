@@ -199,11 +199,37 @@ TEST(ConfigLoader, RuleFileProblemsNameTheRuleFile) {
     auto outcome = ConfigLoader::loadFile(directory.path() / "mailgate.toml");
     ASSERT_EQ(outcome.problems.size(), 3u) << describeProblems(outcome.problems);
     EXPECT_EQ(outcome.problems[0].file, (directory.path() / "rules.d/a.toml").string());
-    EXPECT_EQ(outcome.problems[0].line, 3);
-    EXPECT_EQ(outcome.problems[0].key, "rule.item");
-    EXPECT_NE(outcome.problems[1].message.find("no condition"), std::string::npos);
+    EXPECT_EQ(outcome.problems[0].line, 1) << "in line order";
+    EXPECT_NE(outcome.problems[0].message.find("no condition"), std::string::npos);
+    EXPECT_EQ(outcome.problems[1].line, 3);
+    EXPECT_EQ(outcome.problems[1].key, "rule.item");
     EXPECT_EQ(outcome.problems[2].file, (directory.path() / "rules.d/b.toml").string());
     EXPECT_NE(outcome.problems[2].message.find("more than once"), std::string::npos);
+}
+
+TEST(ConfigLoader, RuleProblemsComeInLineOrderAndSymbolsMustDiffer) {
+    TemporaryDirectory directory;
+    directory.write("mailgate.toml", "");
+    const std::string condition =
+        "[[rule.condition]]\nitem = \"Size (KB)\"\ncondition = \"more than\"\npattern = \"9\"\n";
+    directory.write("rules.d/a.toml",
+                    "[[rule]]\nname = \"a-b\"\ncombination = \"maybe\"\naction = \"shred\"\n" +
+                        condition + "[[rule]]\nname = \"a_b\"\n" + condition +
+                        "[[rule]]\nname = \"c\"\n[[rule.condition]]\nitem = \"size\"\n"
+                        "condition = \"contains\"\npattern = \"9\"\n" +
+                        "[[rule]]\nname = \"d\"\n[[rule.condition]]\nitem = \"mail_from\"\n"
+                        "condition = \"Does Not Exists\"\n");
+    auto outcome = ConfigLoader::loadFile(directory.path() / "mailgate.toml");
+    ASSERT_EQ(outcome.problems.size(), 4u) << describeProblems(outcome.problems);
+    EXPECT_EQ(outcome.problems[0].line, 3);
+    EXPECT_EQ(outcome.problems[0].key, "rule.combination");
+    EXPECT_EQ(outcome.problems[1].line, 4);
+    EXPECT_EQ(outcome.problems[1].key, "rule.action");
+    EXPECT_NE(outcome.problems[2].message.find("would both be symbol RULE_A_B"), std::string::npos)
+        << outcome.problems[2].message;
+    EXPECT_NE(outcome.problems[3].message.find("contains is not valid for item size"),
+              std::string::npos)
+        << "and no second \"no condition\" problem for rule c";
 }
 
 TEST(ConfigLoader, ExplicitMissingRulesDirectoryIsAnError) {

@@ -48,8 +48,8 @@ void appendListSettings(std::vector<SettingSpec>& specs) {
                                    "(IPv4: the first two octets)."));
     specs.push_back(integerSetting("awl.expire_after_s", &C::awl, &A::expire_after_s, 7776000,
                                    3600, std::int64_t{10} * 365 * 86400,
-                                   "A network's history is forgotten after this long without "
-                                   "mail (90 days)."));
+                                   "A network's history (all its senders) is forgotten after "
+                                   "this long without mail from that network (90 days)."));
 }
 
 }  // namespace mailgate
