@@ -83,14 +83,18 @@ class RuleFileReader {
         : path_(path), seenNames_(seenNames), seenSymbols_(seenSymbols), problems_(problems) {}
 
     RuleFile read() {
-        RuleFile file;
-        file.path = path_;
         std::ifstream input(path_, std::ios::binary);
         std::ostringstream text;
         text << input.rdbuf();
+        return readText(text.str());
+    }
+
+    RuleFile readText(std::string_view text) {
+        RuleFile file;
+        file.path = path_;
         toml::table document;
         try {
-            document = toml::parse(text.str(), path_.string());
+            document = toml::parse(text, path_.string());
         } catch (const toml::parse_error& error) {
             report(lineOf(error.source()), columnOf(error.source()), "",
                    std::string(error.description()));
@@ -407,6 +411,13 @@ bool conditionFitsItem(RuleItem item, RuleCondition condition) {
                condition == RuleCondition::IsNotEqualTo;
     }
     return !comparison;
+}
+
+RuleFile readRuleFileText(std::string_view text, const std::filesystem::path& name,
+                          std::vector<ConfigProblem>& problems) {
+    std::set<std::string> seenNames;
+    std::map<std::string, std::string> seenSymbols;
+    return RuleFileReader(name, seenNames, seenSymbols, problems).readText(text);
 }
 
 std::vector<RuleFile> loadRuleFiles(const std::filesystem::path& directory, bool required,

@@ -61,6 +61,10 @@ struct RuleFile {
 std::vector<RuleFile> loadRuleFiles(const std::filesystem::path& directory, bool required,
                                     std::vector<ConfigProblem>& problems);
 
+// One rule file's text, as if read from `name` (the fuzzer's and the tests' way in).
+RuleFile readRuleFileText(std::string_view text, const std::filesystem::path& name,
+                          std::vector<ConfigProblem>& problems);
+
 // Names as written in rule files ("attach_file_name", "does_not_contain", ...) and back.
 std::optional<RuleItem> ruleItemNamed(std::string_view name);
 std::optional<RuleCondition> ruleConditionNamed(std::string_view name);

@@ -120,7 +120,8 @@ class Reader {
         while (position_ < text_.size()) {
             char c = text_[position_++];
             if (c == '\\') {
-                ++position_;
+                // The escaped character, if any: a "\" last must not step past the end.
+                position_ += position_ < text_.size() ? 1 : 0;
             } else if (c == '(') {
                 if (++depth > kMaxCommentDepth) {
                     fail("comments nested too deep");

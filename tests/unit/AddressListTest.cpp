@@ -89,4 +89,10 @@ TEST(AddressList, HostileInputStaysBounded) {
     EXPECT_EQ(parsed(many.c_str()).size(), 5000u);
     std::string nul = std::string("\"a\0b\"@example.com", 16);
     EXPECT_FALSE(parseAddresses(nul, AddressSyntax::AddressList).ok());
+    // A comment ending in a lone backslash (found by fuzz_MimeMessage) is an error, not a
+    // read past the end.
+    for (const char* text : {"A <a@b.c>, (c) \\", "(\\", "a@b.c (x\\"}) {
+        EXPECT_FALSE(parseAddresses(text, AddressSyntax::AddressList).ok()) << text;
+        EXPECT_FALSE(parseAddresses(text, AddressSyntax::Mailbox).ok()) << text;
+    }
 }
