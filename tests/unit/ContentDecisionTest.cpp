@@ -112,6 +112,18 @@ TEST(ContentDecision, ListsComeBeforeRulesAndHamRulesBeforeSpamRules) {
     EXPECT_NE(status.find("RULE_REPORT"), std::string::npos) << status;
 }
 
+TEST(ContentDecision, AToWhitelistEntryBeatsAFromBlacklistEntry) {
+    Config config = spamConfig();
+    config.lists.whitelist = {"to:abuse@example.org"};
+    config.lists.blacklist = {"from:sender.test"};
+    ContentPipeline pipeline(config);
+    auto evaluation = pipeline.evaluate(message(kBrokenFrom, {"abuse@example.org", "bob@example.org"}), {});
+    const auto& abuse = verdictFor(evaluation, "abuse@example.org").verdict;
+    EXPECT_FALSE(abuse.spam) << abuse.reason;
+    EXPECT_EQ(abuse.reason, "ham: WHITELIST_TO to:abuse@example.org");
+    EXPECT_EQ(verdictFor(evaluation, "bob@example.org").verdict.action, VerdictAction::Delete);
+}
+
 TEST(ContentDecision, ASpamRuleClassifiesWhateverTheScoreWithItsOwnAction) {
     Config config = defaultConfig();
     config.scoring.spam_action = SpamAction::Delete;
