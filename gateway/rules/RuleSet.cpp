@@ -6,8 +6,7 @@
 
 #include <cctype>
 
-#include "gateway/mime/AddressList.hpp"
-#include "gateway/mime/EncodedWords.hpp"
+#include "gateway/rules/RuleValues.hpp"
 #include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
@@ -27,24 +26,6 @@ struct ConditionReference {
     int pattern = -1;  // -1 for exists / does_not_exist and Size
     std::uint64_t kilobytes = 0;
 };
-
-// The condition's pattern as one member of the item's RE2::Set.
-std::string setPattern(const RuleConditionDefinition& condition) {
-    std::string core = condition.regex ? "(?:" + condition.pattern + ")"
-                                       : re2::RE2::QuoteMeta(condition.pattern);
-    std::string flags = condition.case_sensitive ? "" : "(?i)";
-    switch (condition.condition) {
-        case RuleCondition::IsEqualTo:
-        case RuleCondition::IsNotEqualTo:
-            return flags + "\\A" + core + "\\z";
-        case RuleCondition::StartsWith:
-            return flags + "\\A" + core;
-        case RuleCondition::EndsWith:
-            return flags + core + "\\z";
-        default:
-            return flags + core;
-    }
-}
 
 bool isNegative(RuleCondition condition) {
     return condition == RuleCondition::DoesNotContain ||
@@ -93,7 +74,7 @@ RuleSet::RuleSet(const std::vector<RuleFile>& files) {
                 if (condition.condition != RuleCondition::Exists &&
                     condition.condition != RuleCondition::DoesNotExist) {
                     auto& source = *sources_[static_cast<std::size_t>(reference.source)];
-                    reference.pattern = source.set->Add(setPattern(condition), nullptr);
+                    reference.pattern = source.set->Add(rulePatternText(condition), nullptr);
                     if (reference.pattern < 0) {
                         continue;  // the loader checked it; never here
                     }
@@ -118,119 +99,6 @@ struct RuleEvaluation::SourceState {
     bool present = false;       // the item has at least one value
 };
 
-namespace {
-
-void addAddressValues(const Message& message, const char* field, std::vector<std::string>& out) {
-    for (const auto* header : message.headersNamed(field)) {
-        auto parsed = parseAddresses(header->raw_value, AddressSyntax::OptionalAddressList);
-        if (!parsed || parsed->empty()) {
-            out.push_back(header->value);  // not addresses: the text as a reader sees it
-            continue;
-        }
-        for (const auto& mailbox : *parsed) {
-            out.push_back(mailbox.address());
-            if (!mailbox.display_name.empty()) {
-                out.push_back(decodeEncodedWords(mailbox.display_name));
-            }
-        }
-    }
-}
-
-void addHeaderValues(const Message& message, std::string_view field,
-                     std::vector<std::string>& out) {
-    for (const auto* header : message.headersNamed(field)) {
-        out.push_back(header->value);
-    }
-}
-
-// A text part as rules see it: lines end in "\n" whether the message came with CRLF (as
-// through the milter) or LF (a file), and trailing white space is gone, so "ends with"
-// and "is equal to" mean the text a reader sees.
-std::string ruleBodyText(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-            continue;
-        }
-        out += text[i];
-    }
-    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) {
-        out.pop_back();
-    }
-    return out;
-}
-
-const char* addressField(RuleItem item) {
-    switch (item) {
-        case RuleItem::From:
-            return "From";
-        case RuleItem::To:
-            return "To";
-        case RuleItem::Cc:
-            return "Cc";
-        case RuleItem::Bcc:
-            return "Bcc";
-        case RuleItem::Sender:
-            return "Sender";
-        case RuleItem::ReplyTo:
-            return "Reply-To";
-        case RuleItem::ErrorsTo:
-            return "Errors-To";
-        default:
-            return nullptr;
-    }
-}
-
-std::vector<std::string> valuesOf(const RuleSet::Source& source, const Message& message) {
-    std::vector<std::string> values;
-    if (const char* field = addressField(source.item)) {
-        addAddressValues(message, field, values);
-        return values;
-    }
-    switch (source.item) {
-        case RuleItem::Received:
-            addHeaderValues(message, "Received", values);
-            break;
-        case RuleItem::Subject:
-            addHeaderValues(message, "Subject", values);
-            break;
-        case RuleItem::MessageId:
-            addHeaderValues(message, "Message-ID", values);
-            break;
-        case RuleItem::Date:
-            addHeaderValues(message, "Date", values);
-            break;
-        case RuleItem::Header:
-            addHeaderValues(message, source.header, values);
-            break;
-        case RuleItem::Body:
-            for (const auto& part : message.parts) {
-                if (part.content_type.compare(0, 5, "text/") == 0) {
-                    values.push_back(ruleBodyText(part.text));
-                }
-            }
-            break;
-        case RuleItem::AttachFileName:
-            for (const auto& part : message.parts) {
-                if (!part.filename.empty()) {
-                    values.push_back(part.filename);
-                }
-            }
-            break;
-        case RuleItem::MailFrom:
-            if (!message.envelope.sender.empty()) {  // the null sender: does_not_exist
-                values.push_back(message.envelope.sender);
-            }
-            break;
-        default:
-            break;
-    }
-    return values;
-}
-
-}  // namespace
-
 RuleEvaluation::RuleEvaluation(const RuleSet& rules, const Message& message)
     : rules_(rules), message_(message) {
     for (const auto& source : rules.sources_) {
@@ -240,7 +108,7 @@ RuleEvaluation::RuleEvaluation(const RuleSet& rules, const Message& message)
         }
         auto state = std::make_unique<SourceState>();
         state->matched.assign(static_cast<std::size_t>(source->patterns), false);
-        for (const auto& value : valuesOf(*source, message)) {
+        for (const auto& value : ruleItemValues(source->item, source->header, message)) {
             state->present = true;
             std::vector<int> hits;
             if (source->patterns > 0 && source->set->Match(value, &hits)) {

@@ -57,7 +57,8 @@ def test_A1_negotiates_only_what_it_uses(start_milter):
     with MilterClient(daemon.socket_spec) as client:
         negotiated = client.negotiate()
     assert negotiated.version == 6
-    assert negotiated.actions == 0x1 | 0x10 | 0x100  # add headers, change headers, macros
+    # Add headers, remove recipients (per-recipient verdicts), change headers, macros.
+    assert negotiated.actions == 0x1 | 0x8 | 0x10 | 0x100
     assert negotiated.steps & 0x80 and negotiated.steps & 0x80000  # no reply: headers, body
     assert negotiated.steps & 0x100  # no unknown commands
     macros = " ".join(negotiated.macros.values())
