@@ -120,17 +120,7 @@ class NaiveRules {
     bool holds(const NaiveRuleCondition& condition, const Message& message,
                std::vector<std::optional<std::vector<std::string>>>& values) const {
         if (condition.source < 0) {
-            std::uint64_t kilobytes = message.size / 1024;
-            switch (condition.condition) {
-                case RuleCondition::MoreThan:
-                    return kilobytes > condition.kilobytes;
-                case RuleCondition::LessThan:
-                    return kilobytes < condition.kilobytes;
-                case RuleCondition::IsNotEqualTo:
-                    return kilobytes != condition.kilobytes;
-                default:
-                    return kilobytes == condition.kilobytes;
-            }
+            return sizeConditionHolds(condition.condition, message.size, condition.kilobytes);
         }
         auto& itemValues = values[static_cast<std::size_t>(condition.source)];
         if (!itemValues) {

@@ -152,17 +152,7 @@ std::vector<RuleMatch> RuleEvaluation::matchesFor(std::string_view recipient) co
     }
     auto holds = [&](const ConditionReference& condition) {
         if (condition.source < 0) {
-            std::uint64_t kilobytes = message_.size / 1024;
-            switch (condition.condition) {
-                case RuleCondition::MoreThan:
-                    return kilobytes > condition.kilobytes;
-                case RuleCondition::LessThan:
-                    return kilobytes < condition.kilobytes;
-                case RuleCondition::IsNotEqualTo:
-                    return kilobytes != condition.kilobytes;
-                default:
-                    return kilobytes == condition.kilobytes;
-            }
+            return sizeConditionHolds(condition.condition, message_.size, condition.kilobytes);
         }
         auto index = static_cast<std::size_t>(condition.source);
         const SourceState& state = states_[index] ? *states_[index] : *recipientStates[index];

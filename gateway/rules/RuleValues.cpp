@@ -72,6 +72,21 @@ std::string ruleBodyText(const std::string& text) {
     return out;
 }
 
+bool sizeConditionHolds(RuleCondition condition, std::uint64_t messageBytes,
+                        std::uint64_t kilobytes) {
+    std::uint64_t size = messageBytes / 1024;
+    switch (condition) {
+        case RuleCondition::MoreThan:
+            return size > kilobytes;
+        case RuleCondition::LessThan:
+            return size < kilobytes;
+        case RuleCondition::IsNotEqualTo:
+            return size != kilobytes;
+        default:
+            return size == kilobytes;
+    }
+}
+
 std::string rulePatternText(const RuleConditionDefinition& condition) {
     std::string core = condition.regex ? "(?:" + condition.pattern + ")"
                                        : re2::RE2::QuoteMeta(condition.pattern);

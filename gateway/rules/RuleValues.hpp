@@ -6,6 +6,7 @@
 // envelope sender unless it is the null sender. No matching here.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,10 @@ std::vector<std::string> ruleItemValues(RuleItem item, std::string_view header,
 // through the milter) or LF (a file), and trailing white space is gone, so "ends with"
 // and "is equal to" mean the text a reader sees.
 std::string ruleBodyText(const std::string& text);
+
+// A size condition: the message's bytes in whole KB (rounded down) against `kilobytes`.
+bool sizeConditionHolds(RuleCondition condition, std::uint64_t messageBytes,
+                        std::uint64_t kilobytes);
 
 // The condition as one RE2 pattern: a literal quoted, "(?i)" unless case_sensitive,
 // anchored with \A and \z for is_equal_to, starts_with, ends_with.
