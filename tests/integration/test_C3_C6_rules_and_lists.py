@@ -284,3 +284,30 @@ def test_C3_C4_with_redis_down_rules_and_global_lists_still_work(gateway_factory
         assert subjects == ["Quarterly Report", "clean marker"], subjects
     finally:
         gateway.redis.start()
+
+
+def test_C3_rules_reload_with_the_config_on_sighup_and_a_bad_rule_file_keeps_the_old(
+        gateway_factory, tmp_path):
+    gateway = gateway_factory(extra_config=rules_config(tmp_path, HAM_RULE, SPAM_SETTINGS))
+    milter = gateway.milter_daemon
+    rule_file = tmp_path / "rules.d" / "50-test.toml"
+
+    rule_file.write_text(EXE_RULE.format(action="delete"))
+    position = milter.log_position()
+    milter.reload()
+    milter.wait_for_log(r"event=config_reloaded .*generation=2", since=position)
+    result = send_file(gateway, tmp_path, EXE_MESSAGE)
+    assert result.returncode == 0, transcript(result)
+    decision(gateway, "action=delete.*RULE_EXECUTABLE_ATTACHMENT", since=position)
+
+    rule_file.write_text(EXE_RULE.format(action="delete") + "[[rule]]\nname = \"broken\"\n")
+    position = milter.log_position()
+    milter.reload()
+    problem = milter.wait_for_log(r"event=config_problem .*", since=position).group(0)
+    assert "50-test.toml" in problem and "no condition" in problem, problem
+    refused = milter.wait_for_log(r"event=config_reload_refused .*", since=position).group(0)
+    assert "kept_generation=2" in refused, refused
+    again = send_file(gateway, tmp_path, EXE_MESSAGE)
+    assert again.returncode == 0, transcript(again)
+    line = decision(gateway, "action=delete", since=position)
+    assert "config_generation=2" in line, "the old rules stay in force: " + line
