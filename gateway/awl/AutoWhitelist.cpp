@@ -96,19 +96,15 @@ Result<std::vector<AutoWhitelistStore::SenderTotals>> AutoWhitelistStore::sender
 }
 
 Result<std::vector<std::string>> AutoWhitelistStore::networks() {
-    std::vector<std::string> found;
     std::string prefix = redis_.key("awl:{");
-    std::string cursor = "0";
-    do {
-        auto reply = redis_.command({"SCAN", cursor, "MATCH", prefix + "*}", "COUNT", "1000"});
-        if (!reply || reply->type != RedisReply::Type::Array || reply->elements.size() != 2) {
-            return makeError(reply ? "unexpected SCAN answer" : reply.error());
-        }
-        cursor = reply->elements[0].text;
-        for (const auto& key : reply->elements[1].elements) {
-            found.push_back(key.text.substr(prefix.size(), key.text.size() - prefix.size() - 1));
-        }
-    } while (cursor != "0");
+    auto keys = redis_.scanKeys(prefix + "*}");
+    if (!keys) {
+        return makeError(keys.error());
+    }
+    std::vector<std::string> found;
+    for (const auto& key : *keys) {
+        found.push_back(key.substr(prefix.size(), key.size() - prefix.size() - 1));
+    }
     return found;
 }
 

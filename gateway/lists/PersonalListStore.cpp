@@ -8,6 +8,12 @@
 namespace mailgate {
 namespace {
 
+// KEYS[1] the white list, KEYS[2] the black list (one hash tag: one slot): both sets in
+// one round trip, as the milter reads them for every recipient of every message.
+const char* const kLoadBoth = R"lua(
+return {redis.call('SMEMBERS', KEYS[1]), redis.call('SMEMBERS', KEYS[2])}
+)lua";
+
 Result<std::vector<std::string>> members(const Result<RedisReply>& reply) {
     if (!reply) {
         return makeError(reply.error());
@@ -35,16 +41,20 @@ Result<std::vector<std::string>> PersonalListStore::entries(std::string_view rec
 }
 
 Result<PersonalLists> PersonalListStore::load(std::string_view recipient) {
+    auto reply = redis_.command({"EVAL", kLoadBoth, "2",
+                                 redis_.key(keyName(recipient, PersonalListKind::White)),
+                                 redis_.key(keyName(recipient, PersonalListKind::Black))});
+    if (!reply) {
+        return makeError(reply.error());
+    }
+    if (reply->isError() || reply->elements.size() != 2) {
+        return makeError("personal lists script failed: " + reply->text);
+    }
     PersonalLists lists;
-    for (auto kind : {PersonalListKind::White, PersonalListKind::Black}) {
-        auto found = entries(recipient, kind);
-        if (!found) {
-            return makeError(found.error());
-        }
-        for (const auto& text : *found) {
-            if (auto entry = ListEntry::parseAddress(text, ListDirection::From)) {
-                (kind == PersonalListKind::White ? lists.white : lists.black)
-                    .push_back(std::move(*entry));
+    for (std::size_t list = 0; list < 2; ++list) {
+        for (const auto& text : reply->elements[list].elements) {
+            if (auto entry = ListEntry::parseAddress(text.text, ListDirection::From)) {
+                (list == 0 ? lists.white : lists.black).push_back(std::move(*entry));
             }
         }
     }
@@ -74,22 +84,18 @@ Result<bool> PersonalListStore::remove(std::string_view recipient, PersonalListK
 }
 
 Result<std::vector<std::string>> PersonalListStore::recipients() {
-    std::set<std::string> found;
     std::string prefix = redis_.key("lists:{");
-    std::string cursor = "0";
-    do {
-        auto reply = redis_.command({"SCAN", cursor, "MATCH", prefix + "*}:*", "COUNT", "1000"});
-        if (!reply || reply->type != RedisReply::Type::Array || reply->elements.size() != 2) {
-            return makeError(reply ? "unexpected SCAN answer" : reply.error());
+    auto keys = redis_.scanKeys(prefix + "*}:*");
+    if (!keys) {
+        return makeError(keys.error());
+    }
+    std::set<std::string> found;
+    for (const auto& key : *keys) {
+        auto close = key.rfind("}:");
+        if (close != std::string::npos && close > prefix.size()) {
+            found.insert(key.substr(prefix.size(), close - prefix.size()));
         }
-        cursor = reply->elements[0].text;
-        for (const auto& key : reply->elements[1].elements) {
-            auto close = key.text.rfind("}:");
-            if (close != std::string::npos && close > prefix.size()) {
-                found.insert(key.text.substr(prefix.size(), close - prefix.size()));
-            }
-        }
-    } while (cursor != "0");
+    }
     return std::vector<std::string>(found.begin(), found.end());
 }
 

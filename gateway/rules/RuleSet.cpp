@@ -99,6 +99,24 @@ struct RuleEvaluation::SourceState {
     bool present = false;       // the item has at least one value
 };
 
+// Which of the source's patterns some value matches, and whether there is a value.
+std::unique_ptr<RuleEvaluation::SourceState> RuleEvaluation::matchValues(
+    const RuleSet::Source& source, const std::vector<std::string>& values) {
+    auto state = std::make_unique<SourceState>();
+    state->matched.assign(static_cast<std::size_t>(source.patterns), false);
+    state->present = !values.empty();
+    std::vector<int> hits;
+    for (const auto& value : values) {
+        hits.clear();
+        if (source.patterns > 0 && source.set->Match(value, &hits)) {
+            for (int hit : hits) {
+                state->matched[static_cast<std::size_t>(hit)] = true;
+            }
+        }
+    }
+    return state;
+}
+
 RuleEvaluation::RuleEvaluation(const RuleSet& rules, const Message& message)
     : rules_(rules), message_(message) {
     for (const auto& source : rules.sources_) {
@@ -106,18 +124,8 @@ RuleEvaluation::RuleEvaluation(const RuleSet& rules, const Message& message)
             states_.push_back(nullptr);  // per recipient, in matchesFor
             continue;
         }
-        auto state = std::make_unique<SourceState>();
-        state->matched.assign(static_cast<std::size_t>(source->patterns), false);
-        for (const auto& value : ruleItemValues(source->item, source->header, message)) {
-            state->present = true;
-            std::vector<int> hits;
-            if (source->patterns > 0 && source->set->Match(value, &hits)) {
-                for (int hit : hits) {
-                    state->matched[static_cast<std::size_t>(hit)] = true;
-                }
-            }
-        }
-        states_.push_back(std::move(state));
+        states_.push_back(
+            matchValues(*source, ruleItemValues(source->item, source->header, message)));
     }
 }
 
@@ -131,24 +139,9 @@ std::vector<RuleMatch> RuleEvaluation::matchesFor(std::string_view recipient) co
         if (source.item != RuleItem::EnvelopeTo) {
             continue;
         }
-        auto state = std::make_unique<SourceState>();
-        state->matched.assign(static_cast<std::size_t>(source.patterns), false);
-        std::vector<std::string> values;
-        if (recipient.empty()) {
-            values = message_.envelope.recipients;
-        } else {
-            values.emplace_back(recipient);
-        }
-        for (const auto& value : values) {
-            state->present = true;
-            std::vector<int> hits;
-            if (source.patterns > 0 && source.set->Match(value, &hits)) {
-                for (int hit : hits) {
-                    state->matched[static_cast<std::size_t>(hit)] = true;
-                }
-            }
-        }
-        recipientStates[i] = std::move(state);
+        recipientStates[i] = matchValues(source, recipient.empty()
+                                                     ? message_.envelope.recipients
+                                                     : std::vector<std::string>{std::string(recipient)});
     }
     auto holds = [&](const ConditionReference& condition) {
         if (condition.source < 0) {

@@ -60,6 +60,8 @@ class RuleEvaluation {
 
   private:
     struct SourceState;
+    static std::unique_ptr<SourceState> matchValues(const RuleSet::Source& source,
+                                                    const std::vector<std::string>& values);
     const RuleSet& rules_;
     const Message& message_;
     std::vector<std::unique_ptr<SourceState>> states_;  // per source; envelope_to lazily

@@ -183,4 +183,23 @@ Result<RedisReply> RedisConnection::command(const std::vector<std::string>& argu
     return reply;
 }
 
+Result<std::vector<std::string>> RedisConnection::scanKeys(const std::string& pattern) {
+    std::vector<std::string> keys;
+    std::string cursor = "0";
+    do {
+        auto reply = command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+        if (!reply) {
+            return makeError(reply.error());
+        }
+        if (reply->type != RedisReply::Type::Array || reply->elements.size() != 2) {
+            return makeError("unexpected SCAN answer");
+        }
+        cursor = reply->elements[0].text;
+        for (const auto& element : reply->elements[1].elements) {
+            keys.push_back(element.text);
+        }
+    } while (cursor != "0");
+    return keys;
+}
+
 }  // namespace mailgate

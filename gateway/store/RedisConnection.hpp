@@ -33,6 +33,9 @@ class RedisConnection {
 
     // Sends one command. Connects first if needed and allowed by the backoff.
     Result<RedisReply> command(const std::vector<std::string>& arguments);
+    // Every key matching the glob `pattern` (prefix included), by SCAN, never KEYS, so a
+    // big Redis is not blocked.
+    Result<std::vector<std::string>> scanKeys(const std::string& pattern);
     // The key with the configured prefix: key("greylist:x") == "mailgate:greylist:x".
     std::string key(std::string_view name) const {
         return settings_.key_prefix + std::string(name);

@@ -11,25 +11,14 @@
 #include "gateway/config/SettingSpec.hpp"
 #include "gateway/lists/PersonalListStore.hpp"
 #include "gateway/store/RedisConnection.hpp"
+#include "tests/support/QuietLogger.hpp"
 #include "tests/support/RedisServerProcess.hpp"
 
 using namespace mailgate;
+using mailgate::testing::quietLogger;
 using mailgate::testing::RedisServerProcess;
 
 namespace {
-
-Logger& quietLogger() {
-    static Logger logger("lists-store-test");
-    static bool configured = [] {
-        LogSettings settings;
-        settings.destination = LogDestination::Stderr;
-        settings.level = LogLevel::Error;
-        logger.configure(settings);
-        return true;
-    }();
-    (void)configured;
-    return logger;
-}
 
 RedisSettings settingsFor(int port) {
     RedisSettings settings = defaultConfig().redis;

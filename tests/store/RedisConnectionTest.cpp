@@ -7,9 +7,11 @@
 
 #include "gateway/config/SettingSpec.hpp"
 #include "gateway/store/RedisConnection.hpp"
+#include "tests/support/QuietLogger.hpp"
 #include "tests/support/RedisServerProcess.hpp"
 
 using namespace mailgate;
+using mailgate::testing::quietLogger;
 using mailgate::testing::RedisServerProcess;
 
 namespace {
@@ -20,19 +22,6 @@ RedisSettings settingsFor(int port) {
     settings.reconnect_min_delay_ms = 50;
     settings.reconnect_max_delay_ms = 200;
     return settings;
-}
-
-Logger& quietLogger() {
-    static Logger logger("redis-test");
-    static bool configured = [] {
-        LogSettings settings;
-        settings.destination = LogDestination::Stderr;
-        settings.level = LogLevel::Error;
-        logger.configure(settings);
-        return true;
-    }();
-    (void)configured;
-    return logger;
 }
 
 // Retries a command until it succeeds, for at most about ten seconds.

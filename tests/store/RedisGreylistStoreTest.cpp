@@ -7,25 +7,14 @@
 #include "gateway/config/SettingSpec.hpp"
 #include "gateway/greylist/RedisGreylistStore.hpp"
 #include "gateway/store/RedisConnection.hpp"
+#include "tests/support/QuietLogger.hpp"
 #include "tests/support/RedisServerProcess.hpp"
 
 using namespace mailgate;
+using mailgate::testing::quietLogger;
 using mailgate::testing::RedisServerProcess;
 
 namespace {
-
-Logger& quietLogger() {
-    static Logger logger("greylist-store-test");
-    static bool configured = [] {
-        LogSettings settings;
-        settings.destination = LogDestination::Stderr;
-        settings.level = LogLevel::Error;
-        logger.configure(settings);
-        return true;
-    }();
-    (void)configured;
-    return logger;
-}
 
 boost::asio::awaitable<void> observeOnce(RedisGreylistStore& store,
                                          std::shared_ptr<RedisClient> client,

@@ -145,13 +145,11 @@ int runAwl(const CommandLine& line) {
         std::cerr << loaded.error();
         return 1;
     }
-    Logger logger("mailgatectl");
-    RedisConnection redis(loaded->redis, logger);
-    if (!redis.connect()) {
-        std::cerr << "mailgatectl awl: cannot reach Redis at " << redis.describeServer() << "\n";
+    CommandRedis redis(loaded->redis);
+    if (!redis.connect("awl")) {
         return 1;
     }
-    AutoWhitelistStore store(redis);
+    AutoWhitelistStore store(redis.connection());
     if (options->action == "list") {
         return list(store, *options);
     }

@@ -44,4 +44,13 @@ Result<std::shared_ptr<DnsResolver>> makeCommandResolver(boost::asio::io_context
     return DnsResolver::create(io, settings);
 }
 
+bool CommandRedis::connect(std::string_view command) {
+    if (redis_.connect()) {
+        return true;
+    }
+    std::cerr << "mailgatectl " << command << ": cannot reach Redis at "
+              << redis_.describeServer() << "\n";
+    return false;
+}
+
 }  // namespace mailgate

@@ -13,6 +13,7 @@
 #include "gateway/greylist/SenderNormalizer.hpp"
 #include "gateway/log/LogLine.hpp"
 #include "gateway/store/RedisConnection.hpp"
+#include "gateway/util/AsciiCase.hpp"
 #include "tools/mailgatectl/CommandSetup.hpp"
 #include "tools/mailgatectl/JsonWriter.hpp"
 
@@ -89,21 +90,12 @@ std::string globLiteral(const std::string& text) {
 // Every key matching the pattern, through SCAN; nothing on a Redis failure (printed).
 std::optional<std::vector<std::string>> scanKeys(RedisConnection& redis,
                                                  const std::string& pattern) {
-    std::vector<std::string> keys;
-    std::string cursor = "0";
-    do {
-        auto reply = redis.command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
-        if (!reply || reply->type != RedisReply::Type::Array || reply->elements.size() != 2) {
-            std::cerr << "mailgatectl greylist: "
-                      << (reply ? "unexpected SCAN answer" : reply.error()) << "\n";
-            return std::nullopt;
-        }
-        cursor = reply->elements[0].text;
-        for (const auto& element : reply->elements[1].elements) {
-            keys.push_back(element.text);
-        }
-    } while (cursor != "0");
-    return keys;
+    auto keys = redis.scanKeys(pattern);
+    if (!keys) {
+        std::cerr << "mailgatectl greylist: " << keys.error() << "\n";
+        return std::nullopt;
+    }
+    return std::move(*keys);
 }
 
 std::map<std::string, std::string> hashOf(RedisConnection& redis, const std::string& key) {
@@ -216,10 +208,7 @@ int oneTriplet(RedisConnection& redis, const Config& config, const Options& opti
     GreylistTriplet triplet;
     triplet.origin = originFor(options.client, config.greylist);
     triplet.sender = normalizeGreylistSender(options.sender);
-    triplet.recipient = options.recipient;
-    for (char& c : triplet.recipient) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
+    triplet.recipient = lowerCase(options.recipient);
     std::string key = redis.key(triplet.tripletKey());
     auto fields = hashOf(redis, key);
     if (fields.empty()) {
@@ -270,13 +259,11 @@ int runGreylist(const CommandLine& line) {
         std::cerr << loaded.error();
         return 1;
     }
-    Logger logger("mailgatectl");
-    RedisConnection redis(loaded->redis, logger);
-    if (!redis.connect()) {
-        std::cerr << "mailgatectl greylist: cannot reach Redis at " << redis.describeServer()
-                  << "\n";
+    CommandRedis connection(loaded->redis);
+    if (!connection.connect("greylist")) {
         return 1;
     }
+    RedisConnection& redis = connection.connection();
     const std::string& action = options->action;
     if (action == "list") {
         return listTriplets(redis, *options);

@@ -135,13 +135,11 @@ int runLists(const CommandLine& line) {
         std::cerr << loaded.error();
         return 1;
     }
-    Logger logger("mailgatectl");
-    RedisConnection redis(loaded->redis, logger);
-    if (!redis.connect()) {
-        std::cerr << "mailgatectl lists: cannot reach Redis at " << redis.describeServer() << "\n";
+    CommandRedis redis(loaded->redis);
+    if (!redis.connect("lists")) {
         return 1;
     }
-    PersonalListStore store(redis);
+    PersonalListStore store(redis.connection());
     if (options->action == "show") {
         return show(store, *options);
     }
