@@ -6,7 +6,8 @@
 // its item's values with RE2::PartialMatch (one pass over the body per body condition).
 // An item's values are read from the message once per message and shared by its
 // conditions, with the engine's own gateway/rules/RuleValues (and its pattern text), so
-// what differs from the engine is the scanning, not the address or MIME work. A measuring stick for the benchmark: nothing in mailgate uses it.
+// what differs from the engine is the scanning, not the address or MIME work. A measuring stick for
+// the benchmark: nothing in mailgate uses it.
 #pragma once
 
 #include <re2/re2.h>
@@ -43,7 +44,6 @@ struct NaiveRule {
     RuleCombination combination = RuleCombination::And;
     std::vector<NaiveRuleCondition> conditions;
 };
-
 
 class NaiveRules {
   public:
@@ -99,8 +99,7 @@ class NaiveRules {
         condition.source = sourceFor(definition);
         if (definition.condition != RuleCondition::Exists &&
             definition.condition != RuleCondition::DoesNotExist) {
-            condition.pattern =
-                std::make_unique<re2::RE2>(rulePatternText(definition), options);
+            condition.pattern = std::make_unique<re2::RE2>(rulePatternText(definition), options);
             ++patterns_;
         }
         return condition;

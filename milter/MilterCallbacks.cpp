@@ -12,8 +12,8 @@
 #include <string>
 
 #include "gateway/awl/AutoWhitelist.hpp"
-#include "gateway/util/AsciiCase.hpp"
 #include "gateway/check/PolicyStageHeader.hpp"
+#include "gateway/util/AsciiCase.hpp"
 #include "milter/MilterSession.hpp"
 #include "milter/MilterVerdict.hpp"
 
@@ -268,9 +268,8 @@ std::optional<Symbol> autoWhitelist(const MilterSession& session, const ContentP
         return std::nullopt;
     }
     AutoWhitelistStore store(installedContext->redis);
-    auto history =
-        store.observe(awlNetwork(*client, static_cast<unsigned>(settings.ipv6_prefix)),
-                      session.envelope.sender, score, settings.expire_after_s);
+    auto history = store.observe(awlNetwork(*client, static_cast<unsigned>(settings.ipv6_prefix)),
+                                 session.envelope.sender, score, settings.expire_after_s);
     if (!history) {
         decision.redis_failure = "awl: " + history.error();
         return std::nullopt;
@@ -305,18 +304,16 @@ Decision decide(MilterSession& session) {
     Decision decision;
     decision.stage = readPolicyStageHeaders(session.policy_headers, settings.secret,
                                             session.envelope.client_address,
-                                            session.envelope.sender, unixNow(),
-                                            settings.max_age_s);
+                                            session.envelope.sender, unixNow(), settings.max_age_s);
     auto pipeline = installedContext->pipelines.get(session.config);
     auto why = pipeline->reasonNotToScan(session.envelope, session.buffer->size());
     if (!why.empty()) {
         decision.evaluation.verdict = ContentPipeline::unscanned(why);
         return decision;
     }
-    Message message =
-        session.buffer->inFile()
-            ? pipeline->parser().parseFile(session.buffer->path(), session.envelope)
-            : pipeline->parser().parse(session.buffer->memory(), session.envelope);
+    Message message = session.buffer->inFile()
+                          ? pipeline->parser().parseFile(session.buffer->path(), session.envelope)
+                          : pipeline->parser().parse(session.buffer->memory(), session.envelope);
     decision.defects = message.defects.size();
     auto assessment = pipeline->assess(message, decision.stage.symbols);
     // Whitelisted mail skipped the checks: its score says nothing about the sender.

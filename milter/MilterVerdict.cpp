@@ -13,7 +13,7 @@ namespace mailgate {
 namespace {
 
 constexpr std::string_view kOwnHeaders[] = {"X-Mailgate-Id", "X-Mailgate-Policy", "X-Spam-Flag",
-                                            "X-Spam-Score", "X-Spam-Level", "X-Spam-Status"};
+                                            "X-Spam-Score",  "X-Spam-Level",      "X-Spam-Status"};
 
 char* writable(const std::string& text) {
     return const_cast<char*>(text.c_str());
@@ -81,8 +81,7 @@ std::string_view ownHeaderSpelling(std::string_view name) {
     return {};
 }
 
-sfsistat applyVerdict(SMFICTX* context, MilterSession& session,
-                      const ContentEvaluation& evaluation,
+sfsistat applyVerdict(SMFICTX* context, MilterSession& session, const ContentEvaluation& evaluation,
                       const std::vector<HeaderField>& stageHeaders) {
     const Verdict& verdict = evaluation.verdict;
     if (verdict.action == VerdictAction::Reject && verdict.reply) {

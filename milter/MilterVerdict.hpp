@@ -22,8 +22,7 @@ std::string_view ownHeaderSpelling(std::string_view name);
 
 // Returns what to answer the MTA. Recipients whose own verdict is not the delivered
 // copy's (deleted, or rejected while others accept) are removed from the message.
-sfsistat applyVerdict(SMFICTX* context, MilterSession& session,
-                      const ContentEvaluation& evaluation,
+sfsistat applyVerdict(SMFICTX* context, MilterSession& session, const ContentEvaluation& evaluation,
                       const std::vector<HeaderField>& stageHeaders);
 
 }  // namespace mailgate

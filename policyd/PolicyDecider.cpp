@@ -45,8 +45,8 @@ std::string unfinishedChecks(const SmtpStageVerdict& verdict) {
 std::string PolicyDecider::policyHeader(const Config& config, const SmtpSession& session,
                                         const CheckOutcome& merged,
                                         PolicyTransaction& transaction) const {
-    if (config.policy_header.secret.empty() || session.stage != SmtpStage::Rcpt ||
-        merged.reply || (merged.symbols.empty() && merged.headers.empty())) {
+    if (config.policy_header.secret.empty() || session.stage != SmtpStage::Rcpt || merged.reply ||
+        (merged.symbols.empty() && merged.headers.empty())) {
         return {};
     }
     PolicyStageRecord record;

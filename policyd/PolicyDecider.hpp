@@ -41,8 +41,7 @@ class PolicyDecider {
     std::string policyHeader(const Config& config, const SmtpSession& session,
                              const CheckOutcome& merged, PolicyTransaction& transaction) const;
     void log(const PolicyRequest& request, const Config& config, const SmtpStageVerdict& verdict,
-             const PolicyReply& reply, std::int64_t elapsedMicroseconds,
-             std::string_view problem);
+             const PolicyReply& reply, std::int64_t elapsedMicroseconds, std::string_view problem);
 
     Logger& logger_;
     DnsLookup& dns_;

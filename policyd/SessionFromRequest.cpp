@@ -18,8 +18,7 @@ Result<SmtpSession> smtpSessionFromRequest(const PolicyRequest& request) {
     SmtpSession session;
     auto stage = smtpStageFromPostfix(request.protocolState());
     if (!stage) {
-        return makeError("unknown protocol_state \"" + std::string(request.protocolState()) +
-                         "\"");
+        return makeError("unknown protocol_state \"" + std::string(request.protocolState()) + "\"");
     }
     session.stage = *stage;
     auto address = IpAddress::parse(request.get("client_address"));

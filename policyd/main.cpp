@@ -75,10 +75,11 @@ int main(int argc, char** argv) {
 
     boost::asio::signal_set signals(io, SIGHUP, SIGTERM, SIGINT);
     handleSignals(signals, config, *options, logger, server, *redis, io);
-    logger.info(LogLine("policyd_started")
-                    .add("config", options->config_path.string())
-                    .add("threads", initial->policyd.threads)
-                    .add("policy_header", initial->policy_header.secret.empty() ? "off" : "signed"));
+    logger.info(
+        LogLine("policyd_started")
+            .add("config", options->config_path.string())
+            .add("threads", initial->policyd.threads)
+            .add("policy_header", initial->policy_header.secret.empty() ? "off" : "signed"));
 
     std::vector<std::thread> workers;
     for (std::int64_t i = 1; i < initial->policyd.threads; ++i) {

@@ -1,11 +1,12 @@
 // The auto-whitelist's Redis store and its arithmetic (see AutoWhitelist.hpp).
 #include "gateway/awl/AutoWhitelist.hpp"
-#include "gateway/util/AsciiCase.hpp"
 
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+
+#include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
 namespace {
@@ -108,12 +109,12 @@ Result<std::vector<std::string>> AutoWhitelistStore::networks() {
     return found;
 }
 
-Result<std::int64_t> AutoWhitelistStore::remove(std::string_view network,
-                                                std::string_view sender) {
+Result<std::int64_t> AutoWhitelistStore::remove(std::string_view network, std::string_view sender) {
     std::string key = networkKey(redis_, network);
-    auto reply = sender.empty()
-                     ? redis_.command({"DEL", key})
-                     : redis_.command({"HDEL", key, "c|" + lowerCase(sender), "t|" + lowerCase(sender)});
+    auto reply =
+        sender.empty()
+            ? redis_.command({"DEL", key})
+            : redis_.command({"HDEL", key, "c|" + lowerCase(sender), "t|" + lowerCase(sender)});
     if (!reply) {
         return makeError(reply.error());
     }

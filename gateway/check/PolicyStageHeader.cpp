@@ -1,17 +1,17 @@
 // Signing and reading X-Mailgate-Policy (see PolicyStageHeader.hpp).
 #include "gateway/check/PolicyStageHeader.hpp"
 
-#include "gateway/net/IpAddress.hpp"
-
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
-#include <strings.h>
+
+#include "gateway/net/IpAddress.hpp"
 
 namespace mailgate {
 namespace {
@@ -47,8 +47,8 @@ Result<std::string> decode(std::string_view text) {
             !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
             return makeError("bad %-escape");
         }
-        out += static_cast<char>(std::strtol(std::string(text.substr(i + 1, 2)).c_str(), nullptr,
-                                             16));
+        out +=
+            static_cast<char>(std::strtol(std::string(text.substr(i + 1, 2)).c_str(), nullptr, 16));
         i += 2;
     }
     return out;
@@ -175,8 +175,8 @@ std::string signPolicyStageRecord(const PolicyStageRecord& record, const std::st
     }
     text += "; h=";
     for (std::size_t i = 0; i < record.headers.size(); ++i) {
-        text += (i ? "," : "") + encode(record.headers[i].name) + ":" +
-                encode(record.headers[i].value);
+        text +=
+            (i ? "," : "") + encode(record.headers[i].name) + ":" + encode(record.headers[i].value);
     }
     return text + std::string(kSignature) + hmacHex(text, secret);
 }
@@ -212,8 +212,7 @@ Result<PolicyStageRecord> verifyPolicyStageHeader(std::string_view value,
 }
 
 PolicyStageReading readPolicyStageHeaders(const std::vector<std::string>& values,
-                                          const std::string& secret,
-                                          std::string_view clientAddress,
+                                          const std::string& secret, std::string_view clientAddress,
                                           std::string_view sender, std::int64_t now,
                                           std::int64_t maxAge) {
     PolicyStageReading reading;
@@ -250,11 +249,10 @@ PolicyStageReading readPolicyStageHeaders(const std::vector<std::string>& values
             }
         }
         for (auto& header : record->headers) {
-            auto same = std::find_if(reading.headers.begin(), reading.headers.end(),
-                                     [&](const HeaderField& seen) {
-                                         return seen.name == header.name &&
-                                                seen.value == header.value;
-                                     });
+            auto same = std::find_if(
+                reading.headers.begin(), reading.headers.end(), [&](const HeaderField& seen) {
+                    return seen.name == header.name && seen.value == header.value;
+                });
             if (same == reading.headers.end()) {
                 reading.headers.push_back(std::move(header));
             }

@@ -37,7 +37,7 @@ Result<PolicyStageRecord> verifyPolicyStageHeader(std::string_view value,
 
 // What the milter makes of all X-Mailgate-Policy headers of one message.
 struct PolicyStageReading {
-    std::vector<Symbol> symbols;      // from every believed header; the highest score per name
+    std::vector<Symbol> symbols;       // from every believed header; the highest score per name
     std::vector<HeaderField> headers;  // to add, each distinct one once
     int believed = 0;
     int refused = 0;
@@ -45,8 +45,7 @@ struct PolicyStageReading {
 };
 
 PolicyStageReading readPolicyStageHeaders(const std::vector<std::string>& values,
-                                          const std::string& secret,
-                                          std::string_view clientAddress,
+                                          const std::string& secret, std::string_view clientAddress,
                                           std::string_view sender, std::int64_t now,
                                           std::int64_t maxAge);
 

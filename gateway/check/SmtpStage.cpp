@@ -9,10 +9,14 @@ std::optional<SmtpStage> smtpStageFromPostfix(std::string_view state) {
         SmtpStage stage;
     };
     static constexpr Name kNames[] = {
-        {"CONNECT", SmtpStage::Connect}, {"EHLO", SmtpStage::Helo},
-        {"HELO", SmtpStage::Helo},       {"MAIL", SmtpStage::Mail},
-        {"RCPT", SmtpStage::Rcpt},       {"DATA", SmtpStage::Data},
-        {"END-OF-MESSAGE", SmtpStage::EndOfMessage}, {"VRFY", SmtpStage::Vrfy},
+        {"CONNECT", SmtpStage::Connect},
+        {"EHLO", SmtpStage::Helo},
+        {"HELO", SmtpStage::Helo},
+        {"MAIL", SmtpStage::Mail},
+        {"RCPT", SmtpStage::Rcpt},
+        {"DATA", SmtpStage::Data},
+        {"END-OF-MESSAGE", SmtpStage::EndOfMessage},
+        {"VRFY", SmtpStage::Vrfy},
         {"ETRN", SmtpStage::Etrn},
     };
     for (const auto& name : kNames) {

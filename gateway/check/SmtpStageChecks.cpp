@@ -3,12 +3,12 @@
 
 #include "gateway/access/ClientAccessCheck.hpp"
 #include "gateway/checks/ClientNameCheck.hpp"
+#include "gateway/checks/HeloCheck.hpp"
 #include "gateway/checks/LocalSenderCheck.hpp"
 #include "gateway/checks/MessageLimitsCheck.hpp"
-#include "gateway/relay/RelayCheck.hpp"
-#include "gateway/checks/HeloCheck.hpp"
 #include "gateway/checks/SenderDomainCheck.hpp"
 #include "gateway/dnsbl/DnsblCheck.hpp"
+#include "gateway/relay/RelayCheck.hpp"
 #include "gateway/spf/SpfCheck.hpp"
 #include "gateway/util/AwaitAll.hpp"
 

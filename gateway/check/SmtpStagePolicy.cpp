@@ -26,12 +26,12 @@ void mergeGreylist(CheckOutcome& merged, const CheckOutcome& greylist) {
 
 }  // namespace
 
-SmtpStagePolicy::SmtpStagePolicy(const Config& config,
-                                 std::shared_ptr<GreylistStore> greylistStore)
+SmtpStagePolicy::SmtpStagePolicy(const Config& config, std::shared_ptr<GreylistStore> greylistStore)
     : relay_domains_(std::make_shared<const RelayDomains>(config.relay)),
       checks_(SmtpStageChecks::fromConfig(config, relay_domains_)) {
     if (config.greylist.enabled && greylistStore) {
-        greylist_ = std::make_shared<const GreylistCheck>(config.greylist, std::move(greylistStore));
+        greylist_ =
+            std::make_shared<const GreylistCheck>(config.greylist, std::move(greylistStore));
     }
 }
 
@@ -54,8 +54,8 @@ boost::asio::awaitable<SmtpStageVerdict> SmtpStagePolicy::evaluate(
     auto filtersDeadline = deadline;
     if (greylist_ && GreylistCheck::appliesAt(facts->stage)) {
         auto total = deadline - std::chrono::steady_clock::now();
-        filtersDeadline -= std::min<std::chrono::steady_clock::duration>(
-            greylist_->latencyBound(), total / 3);
+        filtersDeadline -=
+            std::min<std::chrono::steady_clock::duration>(greylist_->latencyBound(), total / 3);
     }
     verdict.filters = co_await checks_.run(facts, dns, filtersDeadline);
     verdict.merged = verdict.filters.merged;

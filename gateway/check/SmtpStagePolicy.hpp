@@ -3,8 +3,8 @@
 // callbacks for Sendmail). For a session at a stage it marks trusted clients, runs the
 // checks that judge that stage concurrently under the reply deadline (less the time kept
 // for greylisting), then, at RCPT and unless something rejects, greylisting (which needs
-// SPF's verdict and must not record mail that is rejected anyway), and merges it all. Built once per
-// snapshot; immutable, so one instance serves every connection. No MTA protocol here.
+// SPF's verdict and must not record mail that is rejected anyway), and merges it all. Built once
+// per snapshot; immutable, so one instance serves every connection. No MTA protocol here.
 #pragma once
 
 #include <chrono>
@@ -22,9 +22,9 @@
 namespace mailgate {
 
 struct SmtpStageVerdict {
-    SmtpStageOutcome filters;  // each check's own outcome, in list order
+    SmtpStageOutcome filters;                 // each check's own outcome, in list order
     std::optional<GreylistVerdict> greylist;  // when greylisting ran
-    CheckOutcome merged;  // every symbol and header, and the one reply (if any)
+    CheckOutcome merged;                      // every symbol and header, and the one reply (if any)
 };
 
 class SmtpStagePolicy {

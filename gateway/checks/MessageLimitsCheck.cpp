@@ -17,9 +17,10 @@ CheckOutcome MessageLimitsCheck::judge(const SmtpSession& session) const {
         outcome.addSymbol("MESSAGE_TOO_BIG", 0.0,
                           std::to_string(session.message_size) + " bytes, limit " +
                               std::to_string(max_message_size_));
-        outcome.reply = rejectReply("5.3.4", "Message size exceeds the limit of " +
-                                                 std::to_string(max_message_size_) + " bytes",
-                                    552);
+        outcome.reply = rejectReply(
+            "5.3.4",
+            "Message size exceeds the limit of " + std::to_string(max_message_size_) + " bytes",
+            552);
         return outcome;
     }
     if (max_recipients_ == 0) {

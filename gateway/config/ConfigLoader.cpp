@@ -9,8 +9,8 @@
 #include <map>
 #include <sstream>
 
-#include "gateway/config/RuleFile.hpp"
 #include "gateway/config/EntryChecks.hpp"
+#include "gateway/config/RuleFile.hpp"
 #include "gateway/config/SettingSpec.hpp"
 #include "gateway/util/Result.hpp"
 

@@ -20,14 +20,22 @@ struct ItemName {
 };
 
 constexpr ItemName kItems[] = {
-    {"received", RuleItem::Received},     {"envelope_to", RuleItem::EnvelopeTo},
-    {"from", RuleItem::From},             {"to", RuleItem::To},
-    {"cc", RuleItem::Cc},                 {"bcc", RuleItem::Bcc},
-    {"subject", RuleItem::Subject},       {"sender", RuleItem::Sender},
-    {"reply_to", RuleItem::ReplyTo},      {"errors_to", RuleItem::ErrorsTo},
-    {"message_id", RuleItem::MessageId},  {"date", RuleItem::Date},
-    {"header", RuleItem::Header},         {"body", RuleItem::Body},
-    {"attach_file_name", RuleItem::AttachFileName}, {"size", RuleItem::Size},
+    {"received", RuleItem::Received},
+    {"envelope_to", RuleItem::EnvelopeTo},
+    {"from", RuleItem::From},
+    {"to", RuleItem::To},
+    {"cc", RuleItem::Cc},
+    {"bcc", RuleItem::Bcc},
+    {"subject", RuleItem::Subject},
+    {"sender", RuleItem::Sender},
+    {"reply_to", RuleItem::ReplyTo},
+    {"errors_to", RuleItem::ErrorsTo},
+    {"message_id", RuleItem::MessageId},
+    {"date", RuleItem::Date},
+    {"header", RuleItem::Header},
+    {"body", RuleItem::Body},
+    {"attach_file_name", RuleItem::AttachFileName},
+    {"size", RuleItem::Size},
     {"mail_from", RuleItem::MailFrom},
 };
 
@@ -37,23 +45,20 @@ struct ConditionName {
 };
 
 constexpr ConditionName kConditions[] = {
-    {"contains", RuleCondition::Contains},
-    {"does_not_contain", RuleCondition::DoesNotContain},
-    {"is_equal_to", RuleCondition::IsEqualTo},
-    {"is_not_equal_to", RuleCondition::IsNotEqualTo},
-    {"starts_with", RuleCondition::StartsWith},
-    {"ends_with", RuleCondition::EndsWith},
-    {"exists", RuleCondition::Exists},
-    {"does_not_exist", RuleCondition::DoesNotExist},
-    {"more_than", RuleCondition::MoreThan},
-    {"less_than", RuleCondition::LessThan},
+    {"contains", RuleCondition::Contains},      {"does_not_contain", RuleCondition::DoesNotContain},
+    {"is_equal_to", RuleCondition::IsEqualTo},  {"is_not_equal_to", RuleCondition::IsNotEqualTo},
+    {"starts_with", RuleCondition::StartsWith}, {"ends_with", RuleCondition::EndsWith},
+    {"exists", RuleCondition::Exists},          {"does_not_exist", RuleCondition::DoesNotExist},
+    {"more_than", RuleCondition::MoreThan},     {"less_than", RuleCondition::LessThan},
 };
 
 // "Does not contain", "does-not-contain" and "does_not_contain" are one name.
 std::string normalName(std::string_view text) {
     std::string out;
     for (char c : text) {
-        out += (c == ' ' || c == '-') ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        out += (c == ' ' || c == '-')
+                   ? '_'
+                   : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
     // The manual's own spellings: "mailcommand-From", "Size (KB)", "Does Not Exists".
     if (out == "mailcommand_from") {
@@ -444,10 +449,9 @@ std::vector<RuleFile> loadRuleFiles(const std::filesystem::path& directory, bool
         std::size_t first = problems.size();
         files.push_back(RuleFileReader(path, seenNames, seenSymbols, problems).read());
         // toml++ hands keys over in name order: put each file's problems in line order.
-        std::stable_sort(problems.begin() + static_cast<std::ptrdiff_t>(first), problems.end(),
-                         [](const ConfigProblem& a, const ConfigProblem& b) {
-                             return a.line < b.line;
-                         });
+        std::stable_sort(
+            problems.begin() + static_cast<std::ptrdiff_t>(first), problems.end(),
+            [](const ConfigProblem& a, const ConfigProblem& b) { return a.line < b.line; });
     }
     return files;
 }

@@ -18,13 +18,36 @@
 namespace mailgate {
 
 enum class RuleItem {
-    Received, EnvelopeTo, From, To, Cc, Bcc, Subject, Sender, ReplyTo, ErrorsTo, MessageId,
-    Date, Header, Body, AttachFileName, Size, MailFrom
+    Received,
+    EnvelopeTo,
+    From,
+    To,
+    Cc,
+    Bcc,
+    Subject,
+    Sender,
+    ReplyTo,
+    ErrorsTo,
+    MessageId,
+    Date,
+    Header,
+    Body,
+    AttachFileName,
+    Size,
+    MailFrom
 };
 
 enum class RuleCondition {
-    Contains, DoesNotContain, IsEqualTo, IsNotEqualTo, StartsWith, EndsWith, Exists,
-    DoesNotExist, MoreThan, LessThan  // the last two for Size only
+    Contains,
+    DoesNotContain,
+    IsEqualTo,
+    IsNotEqualTo,
+    StartsWith,
+    EndsWith,
+    Exists,
+    DoesNotExist,
+    MoreThan,
+    LessThan  // the last two for Size only
 };
 
 enum class RuleCombination { And, Or };

@@ -192,5 +192,4 @@ void appendContentCheckSettings(std::vector<SettingSpec>& specs);
 void appendScoringSettings(std::vector<SettingSpec>& specs);
 void appendListSettings(std::vector<SettingSpec>& specs);
 
-
 }  // namespace mailgate

@@ -121,12 +121,11 @@ std::vector<SettingSpec> buildRegistry() {
     specs.push_back(restartRequired(octal(integerSetting(
         "policyd.socket_mode", &C::policyd, &PolicydSettings::socket_mode, 0660, 0, 0777,
         "Permission bits of policy unix sockets (write them in octal: 0o660)."))));
-    specs.push_back(
-        restartRequired(integerSetting(
-            "policyd.threads", &C::policyd, &PolicydSettings::threads, 1, 1, 64,
-            "Worker threads of the policy daemon. One thread answers some 30,000 greylisting "
-            "requests/s (docs/PERFORMANCE.md); more help only with spare cores and CPU-heavy "
-            "checks, and cost hand-offs between threads.")));
+    specs.push_back(restartRequired(integerSetting(
+        "policyd.threads", &C::policyd, &PolicydSettings::threads, 1, 1, 64,
+        "Worker threads of the policy daemon. One thread answers some 30,000 greylisting "
+        "requests/s (docs/PERFORMANCE.md); more help only with spare cores and CPU-heavy "
+        "checks, and cost hand-offs between threads.")));
     specs.push_back(integerSetting("policyd.max_connections", &C::policyd,
                                    &PolicydSettings::max_connections, 512, 1, 100000,
                                    "Most client connections at once; Postfix needs one per smtpd "

@@ -19,8 +19,8 @@ bool hasSymbol(const std::vector<Symbol>& symbols, std::string_view name) {
     return false;
 }
 
-Classification listClassification(const ListFinding& finding, const char* white,
-                                  const char* black, std::vector<Symbol>& symbols) {
+Classification listClassification(const ListFinding& finding, const char* white, const char* black,
+                                  std::vector<Symbol>& symbols) {
     Classification classification;
     if (finding.whitelisted) {
         symbols.push_back({white, 0.0, finding.entry});
@@ -131,8 +131,8 @@ ContentAssessment ContentPipeline::assess(const Message& message,
     assessment.symbols = policySymbols;
     assessment.policy_symbols = std::move(policySymbols);
     if (assessment.global.unverified_whitelist) {
-        assessment.symbols.push_back({"WHITELIST_FROM_UNVERIFIED", 0.0,
-                                      assessment.global.entry + " (no SPF pass)"});
+        assessment.symbols.push_back(
+            {"WHITELIST_FROM_UNVERIFIED", 0.0, assessment.global.entry + " (no SPF pass)"});
     }
     if (assessment.global.whitelisted) {
         assessment.score = scorer_.weightedTotal(assessment.symbols);
@@ -221,8 +221,8 @@ ContentEvaluation ContentPipeline::decide(const Message& message,
         if (awl) {
             symbols.push_back(*awl);
         }
-        auto classification = classify(assessment, message, recipient, personal,
-                                       rules ? &*rules : nullptr, symbols);
+        auto classification =
+            classify(assessment, message, recipient, personal, rules ? &*rules : nullptr, symbols);
         evaluation.recipients.push_back(
             {recipient, scorer_.decide(std::move(symbols), assessment.reject, subject, inbound,
                                        classification)});

@@ -33,7 +33,7 @@ struct ContentCheckResult {
 struct ContentAssessment {
     std::vector<ContentCheckResult> checks;
     std::vector<Symbol> policy_symbols;
-    std::vector<Symbol> symbols;  // the policy stage's and the checks' (what the AWL learns)
+    std::vector<Symbol> symbols;      // the policy stage's and the checks' (what the AWL learns)
     std::optional<SmtpReply> reject;  // a check's
     ListFinding global;               // the "from:" and "client:" lists
     double score = 0;  // of `symbols`, with scoring.symbol_weights: what the AWL learns

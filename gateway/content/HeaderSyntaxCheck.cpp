@@ -24,9 +24,8 @@ constexpr AddressField kAddressFields[] = {
 };
 
 // RFC 5322 section 3.6: at most one of each (From and Date are checked on their own).
-constexpr const char* kOnce[] = {"Sender",      "Reply-To",   "To",     "Cc",
-                                 "Bcc",         "Message-ID", "In-Reply-To",
-                                 "References",  "Subject"};
+constexpr const char* kOnce[] = {"Sender",     "Reply-To",    "To",         "Cc",     "Bcc",
+                                 "Message-ID", "In-Reply-To", "References", "Subject"};
 
 std::string symbolName(std::string_view header) {
     std::string name = "DUPLICATE_";

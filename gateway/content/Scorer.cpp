@@ -61,8 +61,8 @@ void Scorer::addHeaders(Verdict& verdict, const std::string& classifiedBy) const
     verdict.headers.push_back(
         {"X-Spam-Status", std::string(verdict.spam ? "Yes" : "No") + ", score=" + score +
                               " required=" + formatSpamScore(verdict.required) +
-                              " tests=" + (list.empty() ? "none" : list) +
-                              " version=mailgate-" + MAILGATE_VERSION});
+                              " tests=" + (list.empty() ? "none" : list) + " version=mailgate-" +
+                              MAILGATE_VERSION});
 }
 
 double Scorer::weightedTotal(const std::vector<Symbol>& symbols) const {
@@ -87,8 +87,8 @@ Verdict Scorer::decide(std::vector<Symbol> symbols, const std::optional<SmtpRepl
     }
     verdict.symbols = std::move(symbols);
     using Kind = Classification::Kind;
-    verdict.spam = classification.kind == Kind::Spam ||
-                   (classification.kind == Kind::ByScore && verdict.score >= settings_.spam_threshold);
+    verdict.spam = classification.kind == Kind::Spam || (classification.kind == Kind::ByScore &&
+                                                         verdict.score >= settings_.spam_threshold);
     SpamAction spamAction = classification.action.value_or(settings_.spam_action);
     std::string score = formatSpamScore(verdict.score);
     if (classification.kind == Kind::Ham) {

@@ -22,7 +22,7 @@ struct Verdict {
     double required = 0;  // scoring.spam_threshold
     bool spam = false;
     VerdictAction action = VerdictAction::Accept;
-    std::string reason;  // why this action, for the log line
+    std::string reason;           // why this action, for the log line
     std::vector<Symbol> symbols;  // weights applied
     std::vector<HeaderField> headers;
     std::optional<std::string> subject;  // the new Subject value (raw, as it will be written)

@@ -13,8 +13,7 @@ namespace {
 constexpr std::size_t kLongestReason = 200;
 constexpr std::int64_t kDefaultDeadlineMs = 1500;
 
-Result<std::vector<DnsblZone>> parseZones(const std::vector<std::string>& specs,
-                                          const char* key) {
+Result<std::vector<DnsblZone>> parseZones(const std::vector<std::string>& specs, const char* key) {
     std::vector<DnsblZone> zones;
     for (const auto& spec : specs) {
         auto zone = DnsblZone::parse(spec);
@@ -55,17 +54,18 @@ DnsblZoneResult readAnswer(const DnsblZone& zone, const DnsblQueryAnswer& answer
         return result;
     }
     switch (answer.address.status) {
-    case DnsStatus::NxDomain:
-    case DnsStatus::NoData:
-        result.status = DnsblZoneStatus::NotListed;
-        return result;
-    case DnsStatus::TemporaryError:
-    case DnsStatus::InvalidName:
-        result.status = DnsblZoneStatus::TemporaryError;
-        result.error = answer.address.error.empty() ? "temporary DNS error" : answer.address.error;
-        return result;
-    case DnsStatus::Ok:
-        break;
+        case DnsStatus::NxDomain:
+        case DnsStatus::NoData:
+            result.status = DnsblZoneStatus::NotListed;
+            return result;
+        case DnsStatus::TemporaryError:
+        case DnsStatus::InvalidName:
+            result.status = DnsblZoneStatus::TemporaryError;
+            result.error =
+                answer.address.error.empty() ? "temporary DNS error" : answer.address.error;
+            return result;
+        case DnsStatus::Ok:
+            break;
     }
     bool matched = false;
     for (const auto& record : answer.address.records) {
@@ -77,9 +77,9 @@ DnsblZoneResult readAnswer(const DnsblZone& zone, const DnsblQueryAnswer& answer
         result.answers.push_back(address->toString());
         matched = matched || zone.filter.matches(*address);
     }
-    result.status = matched                   ? DnsblZoneStatus::Listed
+    result.status = matched                  ? DnsblZoneStatus::Listed
                     : result.answers.empty() ? DnsblZoneStatus::NotListed
-                                              : DnsblZoneStatus::FilteredOut;
+                                             : DnsblZoneStatus::FilteredOut;
     if (result.listed() && fetchReasons) {
         if (!answer.reason_answered) {
             result.reason_error = "no TXT answer within the deadline";
@@ -97,14 +97,14 @@ DnsblZoneResult readAnswer(const DnsblZone& zone, const DnsblQueryAnswer& answer
 
 const char* dnsblZoneStatusName(DnsblZoneStatus status) {
     switch (status) {
-    case DnsblZoneStatus::Listed:
-        return "listed";
-    case DnsblZoneStatus::NotListed:
-        return "not listed";
-    case DnsblZoneStatus::FilteredOut:
-        return "filtered out";
-    case DnsblZoneStatus::TemporaryError:
-        return "temporary error";
+        case DnsblZoneStatus::Listed:
+            return "listed";
+        case DnsblZoneStatus::NotListed:
+            return "not listed";
+        case DnsblZoneStatus::FilteredOut:
+            return "filtered out";
+        case DnsblZoneStatus::TemporaryError:
+            return "temporary error";
     }
     return "unknown";
 }
@@ -145,8 +145,7 @@ boost::asio::awaitable<CheckOutcome> DnsblCheck::check(const SmtpSession& sessio
     co_return dnsblOutcome(report, reject_threshold_);
 }
 
-boost::asio::awaitable<DnsblReport> DnsblCheck::lookUp(IpAddress client,
-                                                       DnsLookup& dns) const {
+boost::asio::awaitable<DnsblReport> DnsblCheck::lookUp(IpAddress client, DnsLookup& dns) const {
     for (const auto& network : whitelist_networks_) {
         if (network.contains(client)) {
             DnsblReport report;

@@ -41,8 +41,7 @@ class DnsblCheck final : public SmtpStageCheck {
 
   private:
     DnsblCheck() = default;
-    DnsblReport evaluate(const IpAddress& client,
-                         const std::vector<DnsblQueryAnswer>& answers,
+    DnsblReport evaluate(const IpAddress& client, const std::vector<DnsblQueryAnswer>& answers,
                          const std::vector<std::string>& names) const;
 
     bool enabled_ = false;

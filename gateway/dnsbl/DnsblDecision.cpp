@@ -69,7 +69,8 @@ CheckOutcome dnsblOutcome(const DnsblReport& report, double rejectThreshold) {
         if (result.listed()) {
             auto name = dnsblSymbolName(result.zone, false);
             if (!whitelistedBy.empty()) {
-                outcome.addSymbol(name, 0.0, hitDetail(result) + "; overridden by " + whitelistedBy);
+                outcome.addSymbol(name, 0.0,
+                                  hitDetail(result) + "; overridden by " + whitelistedBy);
                 continue;
             }
             outcome.addSymbol(name, result.zone.weight, hitDetail(result));

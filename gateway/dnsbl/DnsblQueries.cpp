@@ -20,8 +20,8 @@ struct Gathering {
     std::size_t remaining;
 };
 
-asio::awaitable<void> askOne(std::shared_ptr<Gathering> gathering, DnsLookup& dns,
-                             DnsblQuery query, std::size_t index) {
+asio::awaitable<void> askOne(std::shared_ptr<Gathering> gathering, DnsLookup& dns, DnsblQuery query,
+                             std::size_t index) {
     auto address = co_await dns.resolve(query.name, DnsType::A);
     bool wantsReason = query.wants_reason && query.wants_reason(address);
     gathering->answers[index].address = std::move(address);

@@ -218,7 +218,8 @@ Result<ReturnCodeFilter> ReturnCodeFilter::parseBitmask(std::string_view text) {
     } else {
         auto octets = split(text, '.');
         if (octets.size() != 4) {
-            return makeError("bitmask " + quote(text) + " must be four octets (0.0.0.4) or a number");
+            return makeError("bitmask " + quote(text) +
+                             " must be four octets (0.0.0.4) or a number");
         }
         for (auto octet : octets) {
             auto value = parseDecimal(octet, 255);
@@ -243,21 +244,21 @@ bool ReturnCodeFilter::matches(const IpAddress& answer) const {
         return false;
     }
     switch (kind_) {
-    case Kind::AnyListAnswer:
-        return true;
-    case Kind::Bitmask:
-        return (addressValue(answer) & mask_) != 0;
-    case Kind::Pattern:
-        for (std::size_t i = 0; i < 4; ++i) {
-            bool inside = false;
-            for (auto [low, high] : octets_[i]) {
-                inside = inside || (low <= answer.bytes()[i] && answer.bytes()[i] <= high);
+        case Kind::AnyListAnswer:
+            return true;
+        case Kind::Bitmask:
+            return (addressValue(answer) & mask_) != 0;
+        case Kind::Pattern:
+            for (std::size_t i = 0; i < 4; ++i) {
+                bool inside = false;
+                for (auto [low, high] : octets_[i]) {
+                    inside = inside || (low <= answer.bytes()[i] && answer.bytes()[i] <= high);
+                }
+                if (!inside) {
+                    return false;
+                }
             }
-            if (!inside) {
-                return false;
-            }
-        }
-        return true;
+            return true;
     }
     return false;
 }

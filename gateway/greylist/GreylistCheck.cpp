@@ -54,8 +54,7 @@ std::string rfc5322Date(std::int64_t now) {
 
 }  // namespace
 
-GreylistCheck::GreylistCheck(const GreylistSettings& settings,
-                             std::shared_ptr<GreylistStore> store)
+GreylistCheck::GreylistCheck(const GreylistSettings& settings, std::shared_ptr<GreylistStore> store)
     : settings_(settings),
       whitelist_(settings.whitelist_clients, settings.whitelist_recipients,
                  settings.whitelist_sender_domains),

@@ -18,8 +18,8 @@ namespace mailgate {
 struct GreylistTiming {
     std::int64_t delay_s = 300;
     std::int64_t retry_window_s = 172800;
-    std::int64_t pass_lifetime_s = 3024000;  // also how long an origin's count lives
-    std::int64_t auto_whitelist_after = 5;   // deliveries; 0: no auto-whitelist
+    std::int64_t pass_lifetime_s = 3024000;         // also how long an origin's count lives
+    std::int64_t auto_whitelist_after = 5;          // deliveries; 0: no auto-whitelist
     std::int64_t auto_whitelist_interval_s = 3600;  // at most one counted per interval
 };
 
@@ -41,8 +41,9 @@ struct GreylistObservation {
 class GreylistStore {
   public:
     virtual ~GreylistStore() = default;
-    virtual boost::asio::awaitable<Result<GreylistObservation>> observe(
-        GreylistTriplet triplet, std::int64_t now, GreylistTiming timing) = 0;
+    virtual boost::asio::awaitable<Result<GreylistObservation>> observe(GreylistTriplet triplet,
+                                                                        std::int64_t now,
+                                                                        GreylistTiming timing) = 0;
     // The longest observe() can take before it answers or fails on its own.
     virtual std::chrono::milliseconds latencyBound() const = 0;
 };

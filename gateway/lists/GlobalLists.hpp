@@ -19,7 +19,7 @@ namespace mailgate {
 struct ListFinding {
     bool whitelisted = false;
     bool blacklisted = false;
-    std::string entry;  // the entry that decided, for the symbol's detail
+    std::string entry;                  // the entry that decided, for the symbol's detail
     bool unverified_whitelist = false;  // a from: entry matched, but SPF did not pass
 };
 

@@ -64,8 +64,7 @@ Result<ListEntry> ListEntry::parseDirected(std::string_view text) {
         return entry;
     }
     if (direction != "from" && direction != "to") {
-        return makeError("\"" + std::string(text) +
-                         "\" does not start with from:, to: or client:");
+        return makeError("\"" + std::string(text) + "\" does not start with from:, to: or client:");
     }
     auto entry = parseAddress(value, direction == "from" ? ListDirection::From : ListDirection::To);
     if (entry) {

@@ -1,9 +1,10 @@
 // Personal white and black lists in Redis (see PersonalListStore.hpp).
 #include "gateway/lists/PersonalListStore.hpp"
-#include "gateway/util/AsciiCase.hpp"
 
 #include <cctype>
 #include <set>
+
+#include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
 namespace {
@@ -31,12 +32,12 @@ Result<std::vector<std::string>> members(const Result<RedisReply>& reply) {
 }  // namespace
 
 std::string PersonalListStore::keyName(std::string_view recipient, PersonalListKind kind) {
-    return "lists:{" + lowerCase(recipient) + "}:" +
-           (kind == PersonalListKind::White ? "white" : "black");
+    return "lists:{" + lowerCase(recipient) +
+           "}:" + (kind == PersonalListKind::White ? "white" : "black");
 }
 
 Result<std::vector<std::string>> PersonalListStore::entries(std::string_view recipient,
-                                                           PersonalListKind kind) {
+                                                            PersonalListKind kind) {
     return members(redis_.command({"SMEMBERS", redis_.key(keyName(recipient, kind))}));
 }
 

@@ -10,7 +10,6 @@
 
 namespace mailgate {
 
-std::string foldHeaderValue(std::string_view value, std::size_t nameLength,
-                            std::size_t width = 78);
+std::string foldHeaderValue(std::string_view value, std::size_t nameLength, std::size_t width = 78);
 
 }  // namespace mailgate

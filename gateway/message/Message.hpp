@@ -32,10 +32,10 @@ struct MessageHeader {
 };
 
 struct MimePart {
-    int parent = -1;  // index in Message::parts; -1 for the root
-    int depth = 0;    // 0 for the root; a nested message's parts are one deeper
-    std::string content_type;  // lower case "type/subtype"; "text/plain" when absent
-    std::string charset;       // lower case, "" when none
+    int parent = -1;                // index in Message::parts; -1 for the root
+    int depth = 0;                  // 0 for the root; a nested message's parts are one deeper
+    std::string content_type;       // lower case "type/subtype"; "text/plain" when absent
+    std::string charset;            // lower case, "" when none
     std::string transfer_encoding;  // lower case; "" when none (7bit)
     std::string disposition;        // lower case "attachment", "inline" or ""
     std::string filename;           // decoded (RFC 2231, RFC 2047), "" when none

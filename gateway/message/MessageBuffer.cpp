@@ -57,8 +57,7 @@ Result<void> MessageBuffer::writeAll(std::string_view bytes) {
             continue;
         }
         if (written <= 0) {
-            return makeError("cannot write the spool file " + path_ + ": " +
-                             std::strerror(errno));
+            return makeError("cannot write the spool file " + path_ + ": " + std::strerror(errno));
         }
         bytes.remove_prefix(static_cast<std::size_t>(written));
     }

@@ -24,9 +24,9 @@ struct Mailbox {
 };
 
 enum class AddressSyntax {
-    Mailbox,      // Sender: exactly one mailbox
-    MailboxList,  // From: one or more mailboxes, no groups
-    AddressList,  // To, Cc, Reply-To: one or more addresses, groups allowed
+    Mailbox,              // Sender: exactly one mailbox
+    MailboxList,          // From: one or more mailboxes, no groups
+    AddressList,          // To, Cc, Reply-To: one or more addresses, groups allowed
     OptionalAddressList,  // Bcc: may also be empty
 };
 

@@ -90,7 +90,8 @@ bool looksEncoded(std::string_view text, std::size_t start) {
         text[charsetEnd + 2] != '?') {
         return false;
     }
-    char encoding = static_cast<char>(std::toupper(static_cast<unsigned char>(text[charsetEnd + 1])));
+    char encoding =
+        static_cast<char>(std::toupper(static_cast<unsigned char>(text[charsetEnd + 1])));
     auto dataEnd = text.find("?=", charsetEnd + 3);
     return (encoding == 'B' || encoding == 'Q') && dataEnd != std::string_view::npos &&
            text.substr(start, dataEnd - start).find_first_of(" \t\r\n") == std::string_view::npos;
@@ -112,9 +113,9 @@ std::optional<EncodedWord> readWord(std::string_view text, std::size_t start) {
     if (charset.empty() || data.find_first_of(" \t\r\n") != std::string_view::npos) {
         return std::nullopt;
     }
-    char encoding = static_cast<char>(std::toupper(static_cast<unsigned char>(text[charsetEnd + 1])));
-    auto decoded = encoding == 'B' ? decodeB(data) : encoding == 'Q' ? decodeQ(data)
-                                                                     : std::nullopt;
+    char encoding =
+        static_cast<char>(std::toupper(static_cast<unsigned char>(text[charsetEnd + 1])));
+    auto decoded = encoding == 'B' ? decodeB(data) : encoding == 'Q' ? decodeQ(data) : std::nullopt;
     if (!decoded) {
         return std::nullopt;
     }
@@ -141,8 +142,8 @@ void appendAsUtf8(std::string& out, std::string_view bytes, const std::string& c
     }
     gsize written = 0;
     gchar* converted = unicode ? nullptr
-                               : g_convert(bytes.data(), static_cast<gssize>(bytes.size()),
-                                           "UTF-8", charset.c_str(), nullptr, &written, nullptr);
+                               : g_convert(bytes.data(), static_cast<gssize>(bytes.size()), "UTF-8",
+                                           charset.c_str(), nullptr, &written, nullptr);
     if (converted == nullptr) {
         if (invalid && !charset.empty()) {
             *invalid = true;
@@ -174,9 +175,8 @@ std::string decodeEncodedWords(std::string_view text, bool* invalid) {
     bool afterWord = false;
     while (position < text.size()) {
         auto start = text.find("=?", position);
-        std::string_view before =
-            text.substr(position, start == std::string_view::npos ? std::string_view::npos
-                                                                   : start - position);
+        std::string_view before = text.substr(
+            position, start == std::string_view::npos ? std::string_view::npos : start - position);
         auto word = start == std::string_view::npos ? std::nullopt : readWord(text, start);
         if (!word) {
             if (start != std::string_view::npos && invalid && looksEncoded(text, start)) {
@@ -209,7 +209,8 @@ bool findHeaderParameter(std::string_view field, std::string_view name, std::str
     std::size_t position = field.find(';');
     while (position != std::string_view::npos && position < field.size()) {
         ++position;
-        while (position < field.size() && std::isspace(static_cast<unsigned char>(field[position]))) {
+        while (position < field.size() &&
+               std::isspace(static_cast<unsigned char>(field[position]))) {
             ++position;
         }
         auto equals = field.find('=', position);

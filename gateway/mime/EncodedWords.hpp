@@ -17,7 +17,6 @@ std::string decodeEncodedWords(std::string_view text, bool* invalid = nullptr);
 
 // The value of parameter `name` in a raw structured field value such as
 // `attachment; filename="a b.pdf"` (quotes and \-escapes removed), or nothing.
-bool findHeaderParameter(std::string_view fieldValue, std::string_view name,
-                         std::string& value);
+bool findHeaderParameter(std::string_view fieldValue, std::string_view name, std::string& value);
 
 }  // namespace mailgate

@@ -7,8 +7,8 @@
 
 #include <memory>
 #include <optional>
-#include <unordered_set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "gateway/message/Message.hpp"

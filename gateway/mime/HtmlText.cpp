@@ -1,9 +1,10 @@
 // HTML reduced to its text (see HtmlText.hpp).
 #include "gateway/mime/HtmlText.hpp"
 
+#include <strings.h>
+
 #include <cctype>
 #include <cstdlib>
-#include <strings.h>
 
 namespace mailgate {
 namespace {
@@ -14,15 +15,14 @@ struct NamedEntity {
 };
 
 constexpr NamedEntity kEntities[] = {
-    {"amp", '&'},     {"lt", '<'},       {"gt", '>'},      {"quot", '"'},   {"apos", '\''},
-    {"nbsp", 0xA0},   {"copy", 0xA9},    {"reg", 0xAE},    {"euro", 0x20AC}, {"pound", 0xA3},
-    {"yen", 0xA5},    {"cent", 0xA2},    {"sect", 0xA7},   {"deg", 0xB0},   {"middot", 0xB7},
-    {"laquo", 0xAB},  {"raquo", 0xBB},   {"ndash", 0x2013}, {"mdash", 0x2014},
-    {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
-    {"hellip", 0x2026}, {"trade", 0x2122}, {"bull", 0x2022}, {"times", 0xD7},
-    {"auml", 0xE4},   {"ouml", 0xF6},    {"uuml", 0xFC},   {"Auml", 0xC4},  {"Ouml", 0xD6},
-    {"Uuml", 0xDC},   {"szlig", 0xDF},   {"eacute", 0xE9}, {"egrave", 0xE8}, {"agrave", 0xE0},
-    {"ccedil", 0xE7},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},      {"apos", '\''},
+    {"nbsp", 0xA0},    {"copy", 0xA9},    {"reg", 0xAE},     {"euro", 0x20AC},   {"pound", 0xA3},
+    {"yen", 0xA5},     {"cent", 0xA2},    {"sect", 0xA7},    {"deg", 0xB0},      {"middot", 0xB7},
+    {"laquo", 0xAB},   {"raquo", 0xBB},   {"ndash", 0x2013}, {"mdash", 0x2014},  {"lsquo", 0x2018},
+    {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"hellip", 0x2026}, {"trade", 0x2122},
+    {"bull", 0x2022},  {"times", 0xD7},   {"auml", 0xE4},    {"ouml", 0xF6},     {"uuml", 0xFC},
+    {"Auml", 0xC4},    {"Ouml", 0xD6},    {"Uuml", 0xDC},    {"szlig", 0xDF},    {"eacute", 0xE9},
+    {"egrave", 0xE8},  {"agrave", 0xE0},  {"ccedil", 0xE7},
 };
 
 bool startsWithTag(std::string_view rest, std::string_view tag) {
@@ -32,8 +32,8 @@ bool startsWithTag(std::string_view rest, std::string_view tag) {
 
 bool isBlockTag(std::string_view name) {
     static constexpr std::string_view kBlocks[] = {
-        "p", "br", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table",
-        "ul", "ol", "blockquote", "pre", "hr", "td", "th", "title", "dt", "dd"};
+        "p",     "br", "div", "tr",         "li",  "h1", "h2", "h3", "h4",    "h5", "h6",
+        "table", "ul", "ol",  "blockquote", "pre", "hr", "td", "th", "title", "dt", "dd"};
     for (auto block : kBlocks) {
         if (name.size() == block.size() &&
             strncasecmp(name.data(), block.data(), block.size()) == 0) {
@@ -175,7 +175,8 @@ std::string htmlToText(std::string_view html, std::size_t maxBytes) {
             bool closing = !rest.empty() && rest[0] == '/';
             std::size_t nameStart = closing ? 1 : 0;
             std::size_t nameEnd = nameStart;
-            while (nameEnd < rest.size() && std::isalnum(static_cast<unsigned char>(rest[nameEnd]))) {
+            while (nameEnd < rest.size() &&
+                   std::isalnum(static_cast<unsigned char>(rest[nameEnd]))) {
                 ++nameEnd;
             }
             std::string_view name = rest.substr(nameStart, nameEnd - nameStart);

@@ -90,8 +90,8 @@ void onParserWarning(gint64 offset, GMimeParserWarning warning, const gchar* ite
         return;  // a hostile message may make thousands; the first ones tell the story
     }
     std::string detail = item ? std::string(item).substr(0, 200) : std::string();
-    parse->defect(warningCode(warning), detail + (detail.empty() ? "" : " ") + "at byte " +
-                                            std::to_string(offset));
+    parse->defect(warningCode(warning),
+                  detail + (detail.empty() ? "" : " ") + "at byte " + std::to_string(offset));
 }
 
 struct ParserOptions {
@@ -135,8 +135,9 @@ bool declaresValidType(const std::string& raw) {
         std::size_t start = position;
         while (position < raw.size()) {
             auto c = static_cast<unsigned char>(raw[position]);
-            if (c <= ' ' || c >= 0x7F || std::string_view("()<>@,;:\\\"/[]?=").find(static_cast<char>(c)) !=
-                                              std::string_view::npos) {
+            if (c <= ' ' || c >= 0x7F ||
+                std::string_view("()<>@,;:\\\"/[]?=").find(static_cast<char>(c)) !=
+                    std::string_view::npos) {
                 break;
             }
             ++position;
@@ -171,8 +172,8 @@ MimePart describe(GMimeObject* object, int parent, int depth) {
         part.content_type = "text/plain";
     }
     part.boundary = textOf(g_mime_object_get_content_type_parameter(object, "boundary"));
-    part.charset = lowerCase(textOf(type ? g_mime_content_type_get_parameter(type, "charset")
-                                         : nullptr));
+    part.charset =
+        lowerCase(textOf(type ? g_mime_content_type_get_parameter(type, "charset") : nullptr));
     part.disposition = lowerCase(textOf(g_mime_object_get_disposition(object)));
     part.multipart = GMIME_IS_MULTIPART(object);
     part.message = GMIME_IS_MESSAGE_PART(object);
@@ -188,11 +189,10 @@ const std::unordered_set<std::string>& closeDelimiters(ParseContext& context) {
         std::size_t start = 0;
         while (start < raw.size()) {
             auto end = raw.find('\n', start);
-            std::string_view line = raw.substr(start, end == std::string_view::npos
-                                                          ? std::string_view::npos
-                                                          : end - start);
-            while (!line.empty() && (line.back() == '\r' || line.back() == ' ' ||
-                                     line.back() == '\t')) {
+            std::string_view line = raw.substr(
+                start, end == std::string_view::npos ? std::string_view::npos : end - start);
+            while (!line.empty() &&
+                   (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) {
                 line.remove_suffix(1);
             }
             if (line.size() > 4 && line.substr(0, 2) == "--" &&
@@ -218,7 +218,8 @@ void checkBoundary(const MimePart& part, int count, bool decoded, ParseContext& 
     if (part.boundary.empty()) {
         return;  // MISSING_BOUNDARY, from GMime
     }
-    for (int up = part.parent; up >= 0; up = context.message.parts[static_cast<std::size_t>(up)].parent) {
+    for (int up = part.parent; up >= 0;
+         up = context.message.parts[static_cast<std::size_t>(up)].parent) {
         if (context.message.parts[static_cast<std::size_t>(up)].boundary == part.boundary) {
             context.defect("REUSED_BOUNDARY", "\"" + part.boundary.substr(0, 80) +
                                                   "\" is also an enclosing multipart's");
@@ -226,7 +227,8 @@ void checkBoundary(const MimePart& part, int count, bool decoded, ParseContext& 
         }
     }
     if (!decoded && !context.raw.empty() && closeDelimiters(context).count(part.boundary) == 0) {
-        context.defect("MISSING_CLOSE_DELIMITER", "boundary \"" + part.boundary.substr(0, 80) + "\"");
+        context.defect("MISSING_CLOSE_DELIMITER",
+                       "boundary \"" + part.boundary.substr(0, 80) + "\"");
     }
 }
 
@@ -290,16 +292,16 @@ void walkTree(GMimeObject* root, ParseContext& context) {
             checkBoundary(part, count, next.decoded, context);
             context.message.parts.pop_back();
             for (int i = 0; i < count && !tooDeep; ++i) {
-                children.push_back({g_mime_multipart_get_part(multipart, i), index,
-                                    next.depth + 1, next.decoded});
+                children.push_back(
+                    {g_mime_multipart_get_part(multipart, i), index, next.depth + 1, next.decoded});
             }
         } else if (part.message) {
             GMimeMessage* nested = g_mime_message_part_get_message(GMIME_MESSAGE_PART(next.object));
             if (nested != nullptr) {
                 part.headers = headersOf(GMIME_OBJECT(nested), context);
                 if (!tooDeep) {
-                    children.push_back({g_mime_message_get_mime_part(nested), index,
-                                        next.depth + 1, next.decoded});
+                    children.push_back({g_mime_message_get_mime_part(nested), index, next.depth + 1,
+                                        next.decoded});
                 }
             }
         } else if (GMIME_IS_PART(next.object)) {
@@ -341,8 +343,9 @@ Message parseStream(GMimeStream* stream, std::string_view raw, MessageEnvelope e
         root.encoded_size = raw.size();
         auto limit = static_cast<std::size_t>(limits.max_text_bytes);
         std::string_view text = raw.substr(0, limit);
-        GlibText valid(text.empty() ? nullptr
-                                    : g_utf8_make_valid(text.data(), static_cast<gssize>(text.size())));
+        GlibText valid(text.empty()
+                           ? nullptr
+                           : g_utf8_make_valid(text.data(), static_cast<gssize>(text.size())));
         root.text = textOf(valid.get());
         root.text_truncated = raw.size() > limit;
         message.parts.push_back(std::move(root));

@@ -2,10 +2,10 @@
 // and whether its bytes really are base64 or quoted-printable, the decoded size and
 // digest, and for text parts the text in UTF-8 (HTML reduced), within the limits.
 #include <openssl/sha.h>
+#include <strings.h>
 
 #include <cctype>
 #include <cstdio>
-#include <strings.h>
 
 #include "gateway/mime/GmimeSupport.hpp"
 #include "gateway/mime/HtmlText.hpp"
@@ -79,8 +79,8 @@ std::string sha1Hex(const guint8* data, std::size_t size) {
 }
 
 bool isUnicodeOrAscii(const std::string& charset) {
-    return charset.empty() || charset == "us-ascii" || charset == "ascii" ||
-           charset == "utf-8" || charset == "utf8";
+    return charset.empty() || charset == "us-ascii" || charset == "ascii" || charset == "utf-8" ||
+           charset == "utf8";
 }
 
 std::string validUtf8(const char* data, std::size_t size) {
@@ -122,8 +122,7 @@ std::string toUtf8(const guint8* bytes, std::size_t size, const MimePart& part,
     return latin ? std::string(latin.get(), written) : validUtf8(data, size);
 }
 
-void checkEncoding(GMimePart* source, MimePart& part, GMimeStream* encoded,
-                   ParseContext& context) {
+void checkEncoding(GMimePart* source, MimePart& part, GMimeStream* encoded, ParseContext& context) {
     GMimeContentEncoding encoding = g_mime_part_get_content_encoding(source);
     if (encoding == GMIME_CONTENT_ENCODING_DEFAULT) {
         const char* declared =
@@ -170,8 +169,8 @@ void keepText(const guint8* data, std::size_t size, MimePart& part, ParseContext
 std::string fileNameOf(GMimePart* source) {
     std::string name = textOf(g_mime_part_get_filename(source));
     auto* object = GMIME_OBJECT(source);
-    for (auto [field, parameter] : {std::pair{"Content-Disposition", "filename"},
-                                    std::pair{"Content-Type", "name"}}) {
+    for (auto [field, parameter] :
+         {std::pair{"Content-Disposition", "filename"}, std::pair{"Content-Type", "name"}}) {
         GlibText value(g_mime_utils_header_unfold(rawHeader(object, field).c_str()));
         std::string text = textOf(value.get());
         std::string raw;

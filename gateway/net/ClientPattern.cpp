@@ -75,8 +75,8 @@ bool isHostNameText(std::string_view name) {
         }
     }
     auto lastLabel = name.substr(name.rfind('.') + 1);
-    bool numericTop = !lastLabel.empty() && lastLabel.find_first_not_of("0123456789") ==
-                                                std::string_view::npos;
+    bool numericTop =
+        !lastLabel.empty() && lastLabel.find_first_not_of("0123456789") == std::string_view::npos;
     // A name whose top label is a number is a mistyped address, not a host name.
     return name.find("..") == std::string_view::npos && name.front() != '.' && !numericTop;
 }

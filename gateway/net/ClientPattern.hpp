@@ -35,7 +35,7 @@ class ClientPattern {
     std::string text_;
     Kind kind_ = Kind::Network;
     std::optional<IpNetwork> network_;
-    std::string name_;  // lower case, no trailing dot
+    std::string name_;                            // lower case, no trailing dot
     std::shared_ptr<const re2::RE2> expression_;  // RE2: linear time on any input
 };
 

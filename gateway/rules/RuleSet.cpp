@@ -28,8 +28,7 @@ struct ConditionReference {
 };
 
 bool isNegative(RuleCondition condition) {
-    return condition == RuleCondition::DoesNotContain ||
-           condition == RuleCondition::IsNotEqualTo;
+    return condition == RuleCondition::DoesNotContain || condition == RuleCondition::IsNotEqualTo;
 }
 
 }  // namespace
@@ -139,9 +138,9 @@ std::vector<RuleMatch> RuleEvaluation::matchesFor(std::string_view recipient) co
         if (source.item != RuleItem::EnvelopeTo) {
             continue;
         }
-        recipientStates[i] = matchValues(source, recipient.empty()
-                                                     ? message_.envelope.recipients
-                                                     : std::vector<std::string>{std::string(recipient)});
+        recipientStates[i] = matchValues(
+            source, recipient.empty() ? message_.envelope.recipients
+                                      : std::vector<std::string>{std::string(recipient)});
     }
     auto holds = [&](const ConditionReference& condition) {
         if (condition.source < 0) {
@@ -171,8 +170,8 @@ std::vector<RuleMatch> RuleEvaluation::matchesFor(std::string_view recipient) co
         }
         bool matched = rule->definition.combination == RuleCombination::And ? all : any;
         if (matched && !rule->conditions.empty()) {
-            matches.push_back({rule->definition.name, rule->definition.classification,
-                               rule->definition.action});
+            matches.push_back(
+                {rule->definition.name, rule->definition.classification, rule->definition.action});
         }
     }
     return matches;

@@ -88,8 +88,8 @@ bool sizeConditionHolds(RuleCondition condition, std::uint64_t messageBytes,
 }
 
 std::string rulePatternText(const RuleConditionDefinition& condition) {
-    std::string core = condition.regex ? "(?:" + condition.pattern + ")"
-                                       : re2::RE2::QuoteMeta(condition.pattern);
+    std::string core =
+        condition.regex ? "(?:" + condition.pattern + ")" : re2::RE2::QuoteMeta(condition.pattern);
     std::string flags = condition.case_sensitive ? "" : "(?i)";
     switch (condition.condition) {
         case RuleCondition::IsEqualTo:
@@ -151,6 +151,5 @@ std::vector<std::string> ruleItemValues(RuleItem item, std::string_view header,
     }
     return values;
 }
-
 
 }  // namespace mailgate

@@ -119,15 +119,13 @@ void RedisClient::connect() {
         self->onConnected(attempt, error);
     };
     if (!settings_.socket.empty()) {
-        socket_.async_connect(asio::local::stream_protocol::endpoint(settings_.socket),
-                              connected);
+        socket_.async_connect(asio::local::stream_protocol::endpoint(settings_.socket), connected);
         return;
     }
     resolver_.async_resolve(
         settings_.host, std::to_string(settings_.port),
-        [self = shared_from_this(), attempt, connected](boost::system::error_code error,
-                                                        asio::ip::tcp::resolver::results_type
-                                                            results) {
+        [self = shared_from_this(), attempt, connected](
+            boost::system::error_code error, asio::ip::tcp::resolver::results_type results) {
             if (attempt != self->attempt_ || self->state_ != State::Connecting) {
                 return;
             }
@@ -222,32 +220,31 @@ void RedisClient::writeMore() {
     }
     writing_.swap(outgoing_);
     std::uint64_t attempt = attempt_;
-    asio::async_write(socket_, asio::buffer(writing_),
-                      [self = shared_from_this(), attempt](boost::system::error_code error,
-                                                           std::size_t) {
-                          if (attempt != self->attempt_) {
-                              return;
-                          }
-                          self->writing_.clear();
-                          if (error) {
-                              self->fail("write failed: " + error.message());
-                              return;
-                          }
-                          self->writeMore();
-                      });
+    asio::async_write(
+        socket_, asio::buffer(writing_),
+        [self = shared_from_this(), attempt](boost::system::error_code error, std::size_t) {
+            if (attempt != self->attempt_) {
+                return;
+            }
+            self->writing_.clear();
+            if (error) {
+                self->fail("write failed: " + error.message());
+                return;
+            }
+            self->writeMore();
+        });
 }
 
 void RedisClient::readMore() {
     std::uint64_t attempt = attempt_;
-    socket_.async_read_some(asio::buffer(readBuffer_),
-                            [self = shared_from_this(), attempt](boost::system::error_code error,
-                                                                 std::size_t size) {
-                                self->onRead(attempt, error, size);
-                            });
+    socket_.async_read_some(
+        asio::buffer(readBuffer_),
+        [self = shared_from_this(), attempt](boost::system::error_code error, std::size_t size) {
+            self->onRead(attempt, error, size);
+        });
 }
 
-void RedisClient::onRead(std::uint64_t attempt, boost::system::error_code error,
-                         std::size_t size) {
+void RedisClient::onRead(std::uint64_t attempt, boost::system::error_code error, std::size_t size) {
     if (attempt != attempt_ || state_ == State::Stopped || state_ == State::Disconnected) {
         return;
     }

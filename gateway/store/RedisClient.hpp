@@ -32,8 +32,8 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
     using Completion = std::function<void(Result<RedisReply>)>;
     using Clock = std::chrono::steady_clock;
 
-    static std::shared_ptr<RedisClient> create(boost::asio::io_context& io,
-                                               RedisSettings settings, Logger& logger);
+    static std::shared_ptr<RedisClient> create(boost::asio::io_context& io, RedisSettings settings,
+                                               Logger& logger);
     ~RedisClient();
     RedisClient(const RedisClient&) = delete;
     RedisClient& operator=(const RedisClient&) = delete;

@@ -26,8 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 break;
             }
             const auto& request = **next;
-            if (request.get("request") != "smtpd_access_policy" ||
-                request.size() > 16) {
+            if (request.get("request") != "smtpd_access_policy" || request.size() > 16) {
                 std::abort();
             }
         }

@@ -18,15 +18,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (mailgate::verifyPolicyStageHeader(text, kSecret)) {
         std::abort();  // a forged value verified
     }
-    (void)mailgate::readPolicyStageHeaders({std::string(text)}, kSecret, "192.0.2.1", "a@b",
-                                           0, 3600);
+    (void)mailgate::readPolicyStageHeaders({std::string(text)}, kSecret, "192.0.2.1", "a@b", 0,
+                                           3600);
     mailgate::PolicyStageRecord record;
     record.client_address = "192.0.2.1";
     record.sender = std::string(text.substr(0, size / 3));
     record.symbols.push_back({std::string(text.substr(size / 3, size / 3)), 1.5, "detail"});
     record.headers.push_back({"X-Test", std::string(text.substr(2 * (size / 3)))});
-    auto read = mailgate::verifyPolicyStageHeader(
-        mailgate::signPolicyStageRecord(record, kSecret), kSecret);
+    auto read = mailgate::verifyPolicyStageHeader(mailgate::signPolicyStageRecord(record, kSecret),
+                                                  kSecret);
     if (!read || read->sender != record.sender ||
         read->symbols.at(0).name != record.symbols[0].name ||
         read->headers.at(0).value != record.headers[0].value) {

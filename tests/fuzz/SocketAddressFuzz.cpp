@@ -9,8 +9,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view text(reinterpret_cast<const char*>(data), size);
-    for (auto parsed : {mailgate::parsePostfixSocketAddress(text),
-                        mailgate::parseMilterSocketAddress(text)}) {
+    for (auto parsed :
+         {mailgate::parsePostfixSocketAddress(text), mailgate::parseMilterSocketAddress(text)}) {
         if (!parsed) {
             continue;
         }

@@ -59,8 +59,10 @@ TEST(PersonalListStore, EntriesAreAddedCheckedListedAndRemoved) {
     ASSERT_TRUE(recipients) << recipients.error();
     EXPECT_EQ(*recipients, (std::vector<std::string>{"bob@example.test", "carol@example.test"}));
 
-    EXPECT_TRUE(*store.remove("bob@example.test", PersonalListKind::White, "friend@partner.example"));
-    EXPECT_FALSE(*store.remove("bob@example.test", PersonalListKind::White, "friend@partner.example"));
+    EXPECT_TRUE(
+        *store.remove("bob@example.test", PersonalListKind::White, "friend@partner.example"));
+    EXPECT_FALSE(
+        *store.remove("bob@example.test", PersonalListKind::White, "friend@partner.example"));
     EXPECT_TRUE(store.load("bob@example.test")->white.empty());
 }
 

@@ -153,8 +153,7 @@ TEST(RedisClient, OneClientSurvivesAnOutage) {
     boost::asio::io_context io;
     auto client = RedisClient::create(io, settingsFor(server.port()), quietLogger());
     std::vector<bool> outcomes;
-    boost::asio::co_spawn(io, pingThroughAnOutage(client, server, outcomes),
-                          boost::asio::detached);
+    boost::asio::co_spawn(io, pingThroughAnOutage(client, server, outcomes), boost::asio::detached);
     io.run();
     EXPECT_EQ(outcomes, (std::vector<bool>{true, false, true}));
 }

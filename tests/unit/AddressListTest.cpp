@@ -36,8 +36,9 @@ TEST(AddressList, CommonForms) {
 }
 
 TEST(AddressList, CommentsFoldingQuotedLocalPartsAndLiterals) {
-    auto mailboxes = parsed("(the boss) ceo (sort of) @ example.com, \"john..doe\"@example.com, "
-                            "user@[192.0.2.1], a.b.c@sub.example.com (nested (comment))");
+    auto mailboxes = parsed(
+        "(the boss) ceo (sort of) @ example.com, \"john..doe\"@example.com, "
+        "user@[192.0.2.1], a.b.c@sub.example.com (nested (comment))");
     ASSERT_EQ(mailboxes.size(), 4u);
     EXPECT_EQ(mailboxes[0].address(), "ceo@example.com");
     EXPECT_EQ(mailboxes[1].local_part, "\"john..doe\"");
@@ -66,11 +67,11 @@ TEST(AddressList, EachFieldsSyntax) {
 }
 
 TEST(AddressList, BrokenAddressesAreRefusedWithWhereAndWhy) {
-    for (const char* bad : {"root", "alice@", "@example.com", "<alice@example.com",
-                            "Alice <alice@example.com", "alice@example.com>", "a b c",
-                            "alice@example..com", "\"unterminated@example.com",
-                            "(unterminated comment alice@example.com", "a@b.c d@e.f",
-                            "alice@[192.0.2.1", "Jane Doe jane@example.com"}) {
+    for (const char* bad :
+         {"root", "alice@", "@example.com", "<alice@example.com", "Alice <alice@example.com",
+          "alice@example.com>", "a b c", "alice@example..com", "\"unterminated@example.com",
+          "(unterminated comment alice@example.com", "a@b.c d@e.f", "alice@[192.0.2.1",
+          "Jane Doe jane@example.com"}) {
         auto result = parseAddresses(bad, AddressSyntax::AddressList);
         EXPECT_FALSE(result.ok()) << bad;
         if (!result) {

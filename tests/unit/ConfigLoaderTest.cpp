@@ -310,8 +310,8 @@ TEST(ConfigLoader, EntryFilesAreReadWithFileAndLine) {
     std::filesystem::create_directories(directory);
     std::ofstream(directory / "clients") << "# comment\n192.0.2.0/24\n\n  example.com  # mx\n"
                                             "not a pattern\n";
-    auto outcome = ConfigLoader::loadText(
-        "[greylist]\nwhitelist_clients_file = \"clients\"\n", "test.toml", directory);
+    auto outcome = ConfigLoader::loadText("[greylist]\nwhitelist_clients_file = \"clients\"\n",
+                                          "test.toml", directory);
     ASSERT_FALSE(outcome.ok());
     ASSERT_EQ(outcome.problems.size(), 1u);
     EXPECT_EQ(outcome.problems[0].line, 5);

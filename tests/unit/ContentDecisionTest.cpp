@@ -26,7 +26,8 @@ RuleConditionDefinition condition(RuleItem item, RuleCondition kind, std::string
 }
 
 RuleDefinition rule(std::string name, RuleClassification classification,
-                    RuleConditionDefinition only, RuleAction action = RuleAction::SameAsSpamSetting) {
+                    RuleConditionDefinition only,
+                    RuleAction action = RuleAction::SameAsSpamSetting) {
     RuleDefinition definition;
     definition.name = std::move(name);
     definition.classification = classification;
@@ -117,7 +118,8 @@ TEST(ContentDecision, AToWhitelistEntryBeatsAFromBlacklistEntry) {
     config.lists.whitelist = {"to:abuse@example.org"};
     config.lists.blacklist = {"from:sender.test"};
     ContentPipeline pipeline(config);
-    auto evaluation = pipeline.evaluate(message(kBrokenFrom, {"abuse@example.org", "bob@example.org"}), {});
+    auto evaluation =
+        pipeline.evaluate(message(kBrokenFrom, {"abuse@example.org", "bob@example.org"}), {});
     const auto& abuse = verdictFor(evaluation, "abuse@example.org").verdict;
     EXPECT_FALSE(abuse.spam) << abuse.reason;
     EXPECT_EQ(abuse.reason, "ham: WHITELIST_TO to:abuse@example.org");

@@ -55,9 +55,9 @@ TEST(HeaderSyntaxCheck, CleanMessageHasNoFindings) {
 
 TEST(HeaderSyntaxCheck, BrokenAddressesMissingAndDoubledFields) {
     HeaderSyntaxCheck check(defaultConfig().header_checks);
-    auto outcome = check.check(parsed(
-        "From: root\r\nFrom: x@example.com\r\nTo: <broken@\r\nCc: ok@example.com\r\n"
-        "Subject: a\r\nSubject: b\r\n\r\nbody\r\n"));
+    auto outcome = check.check(
+        parsed("From: root\r\nFrom: x@example.com\r\nTo: <broken@\r\nCc: ok@example.com\r\n"
+               "Subject: a\r\nSubject: b\r\n\r\nbody\r\n"));
     for (const char* name : {"HEADER_FROM_INVALID", "HEADER_TO_INVALID", "DUPLICATE_FROM",
                              "MISSING_DATE", "MISSING_MESSAGE_ID", "DUPLICATE_SUBJECT"}) {
         EXPECT_NE(find(outcome.symbols, name), nullptr) << name;
@@ -111,18 +111,18 @@ TEST(Scorer, HamSpamAndTheHeadersSpamAssassinWrites) {
     EXPECT_FALSE(ham.spam);
     EXPECT_EQ(ham.action, VerdictAction::Accept);
     EXPECT_EQ(value(ham, "X-Spam-Flag"), "(none)");
-    EXPECT_EQ(value(ham, "X-Spam-Status").rfind("No, score=1.0 required=5.0 tests=MISSING_DATE ",
-                                               0),
-              0u);
+    EXPECT_EQ(
+        value(ham, "X-Spam-Status").rfind("No, score=1.0 required=5.0 tests=MISSING_DATE ", 0), 0u);
     auto spam = scorer.decide({{"B_RULE", 4.0, ""}, {"A_RULE", 3.3, ""}, {"ZERO", 0.0, ""}},
                               std::nullopt, "hello", true);
     EXPECT_TRUE(spam.spam);
     EXPECT_EQ(value(spam, "X-Spam-Flag"), "YES");
     EXPECT_EQ(value(spam, "X-Spam-Score"), "7.3");
     EXPECT_EQ(value(spam, "X-Spam-Level"), "*******");
-    EXPECT_EQ(value(spam, "X-Spam-Status").rfind("Yes, score=7.3 required=5.0 tests=A_RULE,B_RULE "
-                                                "version=mailgate-",
-                                                0),
+    EXPECT_EQ(value(spam, "X-Spam-Status")
+                  .rfind("Yes, score=7.3 required=5.0 tests=A_RULE,B_RULE "
+                         "version=mailgate-",
+                         0),
               0u);
     EXPECT_FALSE(spam.subject);  // no tag configured
 }
@@ -134,8 +134,8 @@ TEST(Scorer, ActionsThresholdsWeightsAndTheSubjectTag) {
     settings.symbol_weights = {"LOUD=20", "QUIET=0"};
     settings.reject_threshold = 15;
     Scorer scorer(settings);
-    auto tagged = scorer.decide({{"SPAMMY", 6.0, ""}, {"QUIET", 50.0, ""}}, std::nullopt,
-                                "Buy now", true);
+    auto tagged =
+        scorer.decide({{"SPAMMY", 6.0, ""}, {"QUIET", 50.0, ""}}, std::nullopt, "Buy now", true);
     EXPECT_EQ(tagged.action, VerdictAction::Accept);
     ASSERT_TRUE(tagged.subject);
     EXPECT_EQ(*tagged.subject, "---spam--- [6.0] Buy now");

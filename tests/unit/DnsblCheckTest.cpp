@@ -96,8 +96,9 @@ TEST(DnsblCheck, ReturnCodesFilterAnswers) {
     StaticDnsLookup dns;
     dns.addText("2.0.0.127.zen.test", DnsType::A, "127.0.0.2");
     dns.addText("2.0.0.127.zen.test", DnsType::A, "127.0.0.10");
-    auto check = makeCheck({.zones = {"SBL:zen.test=127.0.0.[2..3]*2", "PBL:zen.test=127.0.0.[10..11]*1",
-                                      "OTHER:zen.test=127.0.0.4*5", "BITS:zen.test&0.0.0.8*0.5"}});
+    auto check =
+        makeCheck({.zones = {"SBL:zen.test=127.0.0.[2..3]*2", "PBL:zen.test=127.0.0.[10..11]*1",
+                             "OTHER:zen.test=127.0.0.4*5", "BITS:zen.test&0.0.0.8*0.5"}});
     auto report = runToCompletion(check->lookUp(*IpAddress::parse("127.0.0.2"), dns));
     EXPECT_EQ(dns.queries, 1);  // one query per distinct name
     ASSERT_EQ(report.blacklists.size(), 4u);
@@ -128,8 +129,8 @@ TEST(DnsblCheck, RejectsAtTheThresholdNamingTheLists) {
     StaticDnsLookup dns;
     dns.addText("2.0.0.127.one.test", DnsType::A, "127.0.0.2");
     dns.addText("2.0.0.127.two.test", DnsType::A, "127.0.0.2");
-    auto check = makeCheck({.zones = {"one.test*2", "two.test*1.5", "three.test*9"},
-                            .reject_threshold = 3.5});
+    auto check = makeCheck(
+        {.zones = {"one.test*2", "two.test*1.5", "three.test*9"}, .reject_threshold = 3.5});
     auto outcome = run(*check, dns, "127.0.0.2");
     ASSERT_TRUE(outcome.rejects());
     EXPECT_EQ(outcome.reply->toString(),
@@ -208,8 +209,8 @@ TEST(DnsblCheck, OneDeadlineForAllZones) {
     LateDnsLookup dns(std::chrono::milliseconds(400));
     dns.addText("2.0.0.127.bl.test", DnsType::A, "127.0.0.2");
     dns.addText("2.0.0.127.slow.test", DnsType::A, "127.0.0.2");
-    auto check = makeCheck({.zones = {"bl.test", "slow.test*9"}, .reject_threshold = 5,
-                            .timeout_ms = 60});
+    auto check =
+        makeCheck({.zones = {"bl.test", "slow.test*9"}, .reject_threshold = 5, .timeout_ms = 60});
     auto measured = [&]() -> boost::asio::awaitable<std::pair<DnsblReport, double>> {
         auto started = std::chrono::steady_clock::now();
         auto report = co_await check->lookUp(*IpAddress::parse("127.0.0.2"), dns);
@@ -233,9 +234,9 @@ TEST(DnsblCheck, TxtReasonsAreFetchedForHitsOnlyAndKeptPrintable) {
     dns.addText("2.0.0.127.filtered.test", DnsType::Txt, "not asked");
     dns.addText("2.0.0.127.notxt.test", DnsType::A, "127.0.0.2");
     dns.addText("2.0.0.127.badtxt.test", DnsType::A, "127.0.0.2");
-    auto check = makeCheck({.zones = {"bl.test", "filtered.test=127.0.0.2", "notxt.test",
-                                      "badtxt.test"},
-                            .fetch_reasons = true});
+    auto check =
+        makeCheck({.zones = {"bl.test", "filtered.test=127.0.0.2", "notxt.test", "badtxt.test"},
+                   .fetch_reasons = true});
     dns.failTemporarily("2.0.0.127.badtxt.test");  // from now on, A and TXT fail alike
     auto report = runToCompletion(check->lookUp(*IpAddress::parse("127.0.0.2"), dns));
     const auto& reason = report.blacklists[0].reason;
@@ -253,8 +254,8 @@ TEST(DnsblCheck, TxtReasonsAreFetchedForHitsOnlyAndKeptPrintable) {
 
 TEST(DnsblCheck, Ipv6ClientsAskTheNibbleName) {
     StaticDnsLookup dns;
-    dns.addText("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.bl.test", DnsType::A,
-                "127.0.0.2");
+    dns.addText("1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.bl.test",
+                DnsType::A, "127.0.0.2");
     auto check = makeCheck({.zones = {"bl.test*2"}, .reject_threshold = 2});
     auto outcome = run(*check, dns, "2001:db8::1");
     ASSERT_TRUE(outcome.rejects());

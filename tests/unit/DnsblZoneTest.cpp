@@ -55,8 +55,8 @@ TEST(DnsblZone, QueryNamesFollowRfc5782) {
 TEST(DnsblZone, DescribeParsesBackToTheSameZone) {
     for (const char* spec :
          {"bl.example.org", "X:bl.example.org=127.0.0.2*3", "zen.spamhaus.org=127.0.0.[2..11]*3",
-          "a.test=127.[0;1].0.[2..4;9;10..11]*-1.5", "b.test&0.0.0.12", "c.test&4*0.1",
-          "Z*0.0006", "d.test*0.00000000000000000000000000000000000001"}) {
+          "a.test=127.[0;1].0.[2..4;9;10..11]*-1.5", "b.test&0.0.0.12", "c.test&4*0.1", "Z*0.0006",
+          "d.test*0.00000000000000000000000000000000000001"}) {
         auto first = zone(spec);
         auto again = zone(first.describe().c_str());
         EXPECT_EQ(again.describe(), first.describe()) << spec;
@@ -71,30 +71,30 @@ TEST(DnsblZone, DescribeParsesBackToTheSameZone) {
 
 TEST(DnsblZone, MalformedSpecsAreRefusedWithAReason) {
     for (const char* spec : {
-             "",                            // nothing
-             ":bl.example.org",             // empty label
-             "BAD-LABEL:bl.example.org",    // label characters
-             "A:B:bl.example.org",          // a second colon lands in the label
-             "bl..example.org",             // empty DNS label
-             ".bl.example.org",             //
-             "bl.example.org..",            // two trailing dots (found by the fuzzer)
-             "bl.exa mple.org",             // space
-             "bl.example.org/24",           // not a name
-             "bl.example.org*",             // weight missing
-             "bl.example.org*x",            // weight not a number
-             "bl.example.org*1e3",          // no exponents
-             "bl.example.org*inf",          //
-             "bl.example.org*1001",         // out of range
-             "bl.example.org*1..5",         //
-             "bl.example.org*--1",          //
-             "bl.example.org*.5",           //
-             "bl.example.org*5.",           //
-             "bl.example.org*2*3",          // the last '*' is the weight, the rest the zone
-             "bl.example.org=",             // empty return code
-             "bl.example.org=127.0.0",      // three octets
-             "bl.example.org=127.0.0.0.2",  // five
-             "bl.example.org=127.0.0.256",  // octet too large
-             "bl.example.org=127.0.0.2..4",  // range outside brackets
+             "",                               // nothing
+             ":bl.example.org",                // empty label
+             "BAD-LABEL:bl.example.org",       // label characters
+             "A:B:bl.example.org",             // a second colon lands in the label
+             "bl..example.org",                // empty DNS label
+             ".bl.example.org",                //
+             "bl.example.org..",               // two trailing dots (found by the fuzzer)
+             "bl.exa mple.org",                // space
+             "bl.example.org/24",              // not a name
+             "bl.example.org*",                // weight missing
+             "bl.example.org*x",               // weight not a number
+             "bl.example.org*1e3",             // no exponents
+             "bl.example.org*inf",             //
+             "bl.example.org*1001",            // out of range
+             "bl.example.org*1..5",            //
+             "bl.example.org*--1",             //
+             "bl.example.org*.5",              //
+             "bl.example.org*5.",              //
+             "bl.example.org*2*3",             // the last '*' is the weight, the rest the zone
+             "bl.example.org=",                // empty return code
+             "bl.example.org=127.0.0",         // three octets
+             "bl.example.org=127.0.0.0.2",     // five
+             "bl.example.org=127.0.0.256",     // octet too large
+             "bl.example.org=127.0.0.2..4",    // range outside brackets
              "bl.example.org=127.0.0.[4..2]",  // empty range
              "bl.example.org=127.0.0.[2..]",   //
              "bl.example.org=127.0.0.[]",      //

@@ -4,8 +4,8 @@
 // scripts; the store's own semantics are tested against Redis in tests/store.
 #include <gtest/gtest.h>
 
-#include "gateway/greylist/GreylistCheck.hpp"
 #include "gateway/config/SettingSpec.hpp"
+#include "gateway/greylist/GreylistCheck.hpp"
 #include "tests/support/ScriptedGreylistStore.hpp"
 #include "tests/support/StaticDnsLookup.hpp"
 

@@ -7,8 +7,7 @@
 using mailgate::htmlToText;
 
 TEST(HtmlText, TagsGoBlocksBreakLines) {
-    EXPECT_EQ(htmlToText("<html><body><p>Hello <b>world</b></p><p>Second</p></body></html>",
-                         1000),
+    EXPECT_EQ(htmlToText("<html><body><p>Hello <b>world</b></p><p>Second</p></body></html>", 1000),
               "Hello world\nSecond");
     EXPECT_EQ(htmlToText("one<br>two<br/>three", 1000), "one\ntwo\nthree");
 }
@@ -23,8 +22,10 @@ TEST(HtmlText, ScriptStyleAndCommentsAreNotText) {
 
 TEST(HtmlText, CharacterReferences) {
     EXPECT_EQ(htmlToText("Tom &amp; Jerry &lt;3 &#39;x&#x27; caf&eacute; &euro;5", 1000),
-              "Tom & Jerry <3 'x' caf\xC3\xA9 \xE2\x82\xAC" "5");
-    EXPECT_EQ(htmlToText("&bogus; &#xZZ; &#0; & alone", 1000), "&bogus; &#xZZ; \xEF\xBF\xBD & alone");
+              "Tom & Jerry <3 'x' caf\xC3\xA9 \xE2\x82\xAC"
+              "5");
+    EXPECT_EQ(htmlToText("&bogus; &#xZZ; &#0; & alone", 1000),
+              "&bogus; &#xZZ; \xEF\xBF\xBD & alone");
 }
 
 TEST(HtmlText, HostileMarkupIsBounded) {

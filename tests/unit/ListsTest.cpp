@@ -69,10 +69,10 @@ TEST(ListEntry, AClientNetworkMatchesAddressesInsideIt) {
 }
 
 TEST(ListEntry, MalformedEntriesAreRefusedWithTheirText) {
-    for (const char* text : {"alice@example.com", "sender:alice@example.com", "from:",
-                             "from:@example.com", "from:alice@", "from:a b@example.com",
-                             "from:<alice@example.com>", "to:exa mple.com", "client:300.1.1.1",
-                             "client:192.0.2.0/33", "client:example.com", "from:*.", ""}) {
+    for (const char* text :
+         {"alice@example.com", "sender:alice@example.com", "from:", "from:@example.com",
+          "from:alice@", "from:a b@example.com", "from:<alice@example.com>", "to:exa mple.com",
+          "client:300.1.1.1", "client:192.0.2.0/33", "client:example.com", "from:*.", ""}) {
         auto parsed = ListEntry::parseDirected(text);
         ASSERT_FALSE(parsed) << text;
         std::string quoted(text);
@@ -107,8 +107,8 @@ TEST(GlobalLists, WhiteWinsOverBlackAndClientEntriesNeedNoSpf) {
     auto client = lists.forMessage(envelopeFrom("x@spam.example", "192.0.2.5"), false);
     EXPECT_TRUE(client.whitelisted);
     EXPECT_EQ(client.entry, "client:192.0.2.0/24");
-    EXPECT_TRUE(lists.forMessage(envelopeFrom("boss@spam.example", "203.0.113.1"), false)
-                    .whitelisted);
+    EXPECT_TRUE(
+        lists.forMessage(envelopeFrom("boss@spam.example", "203.0.113.1"), false).whitelisted);
     auto sender = lists.forMessage(envelopeFrom("x@mail.spam.example", "203.0.113.1"), false);
     EXPECT_TRUE(sender.blacklisted);
     EXPECT_EQ(sender.entry, "from:*.spam.example");
@@ -130,11 +130,13 @@ TEST(GlobalLists, ToEntriesJudgeEachRecipient) {
     EXPECT_EQ(other.entry, "to:ours.example");
     EXPECT_FALSE(lists.forRecipient("bob@elsewhere.example").blacklisted);
     auto message = lists.forMessage(envelopeFrom("bob@ours.example", "192.0.2.1"), true);
-    EXPECT_FALSE(message.whitelisted || message.blacklisted) << "to: entries are not about the sender";
+    EXPECT_FALSE(message.whitelisted || message.blacklisted)
+        << "to: entries are not about the sender";
 }
 
 TEST(GlobalLists, PersonalListsJudgeTheSenderWhiteFirst) {
-    std::vector<ListEntry> white{*ListEntry::parseAddress("friend@spam.example", ListDirection::From)};
+    std::vector<ListEntry> white{
+        *ListEntry::parseAddress("friend@spam.example", ListDirection::From)};
     std::vector<ListEntry> black{*ListEntry::parseAddress("spam.example", ListDirection::From)};
     auto friendly = judgeSender(white, black, "friend@spam.example");
     EXPECT_TRUE(friendly.whitelisted);

@@ -84,8 +84,7 @@ TEST(MimeParser, TheTreeOfAMixedMessage) {
     const MimePart* exe = partWithFilename(message, "invoice.exe");
     ASSERT_NE(exe, nullptr);
     EXPECT_EQ(exe->depth, 3);  // outer multipart, message/rfc822, inner multipart
-    EXPECT_EQ(message.parts[static_cast<std::size_t>(exe->parent)].content_type,
-              "multipart/mixed");
+    EXPECT_EQ(message.parts[static_cast<std::size_t>(exe->parent)].content_type, "multipart/mixed");
     bool nestedHeaders = false;
     for (const auto& part : message.parts) {
         nestedHeaders = nestedHeaders || (part.message && !part.headers.empty() &&
@@ -99,7 +98,9 @@ TEST(MimeParser, HeadersAreDecoded) {
     Message message = parse(kMixed);
     const auto* subject = message.firstHeader("subject");
     ASSERT_NE(subject, nullptr);
-    EXPECT_EQ(subject->value, "Gr\xC3\xBC\xC3\x9F" "e and ol\xC3\xA9");
+    EXPECT_EQ(subject->value,
+              "Gr\xC3\xBC\xC3\x9F"
+              "e and ol\xC3\xA9");
     EXPECT_EQ(subject->raw_value.rfind("=?UTF-8?Q?", 0), 0u);
     EXPECT_EQ(message.headersNamed("FROM").size(), 1u);
     EXPECT_EQ(decodeHeaderText("=?utf-8?q?a_b?="), "a b");
@@ -112,11 +113,13 @@ TEST(MimeParser, BrokenMimeBecomesDefects) {
     std::string unterminated =
         "From: a@b.c\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\ntext\r\n";
     EXPECT_TRUE(parse(unterminated).hasDefect("MISSING_CLOSE_DELIMITER"));
-    std::string badBase64 = "From: a@b.c\r\nContent-Transfer-Encoding: base64\r\n\r\n"
-                            "SGVsbG8*!#$%^\r\n";
+    std::string badBase64 =
+        "From: a@b.c\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        "SGVsbG8*!#$%^\r\n";
     EXPECT_TRUE(parse(badBase64).hasDefect("BAD_BASE64"));
-    std::string badQp = "From: a@b.c\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
-                        "bad =ZZ escape\r\n";
+    std::string badQp =
+        "From: a@b.c\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+        "bad =ZZ escape\r\n";
     EXPECT_TRUE(parse(badQp).hasDefect("BAD_QUOTED_PRINTABLE"));
     std::string unknownEncoding = "From: a@b.c\r\nContent-Transfer-Encoding: x-rot13\r\n\r\nhi\r\n";
     EXPECT_TRUE(parse(unknownEncoding).hasDefect("UNKNOWN_TRANSFER_ENCODING"));
@@ -162,7 +165,8 @@ TEST(MimeParser, TenThousandPartsAreCutAtTheLimit) {
 }
 
 TEST(MimeParser, HugeLinesNulBytesAndGarbageParseWithoutHarm) {
-    std::string hugeHeader = "From: a@b.c\r\nX-Long: " + std::string(200000, 'x') + "\r\n\r\nbody\r\n";
+    std::string hugeHeader =
+        "From: a@b.c\r\nX-Long: " + std::string(200000, 'x') + "\r\n\r\nbody\r\n";
     Message huge = parse(hugeHeader);
     ASSERT_NE(huge.firstHeader("X-Long"), nullptr);
     std::string nul = std::string("From: a@b.c\r\nSubject: a\0b\r\n\r\nbo\0dy\r\n", 34);
@@ -177,9 +181,10 @@ TEST(MimeParser, HugeLinesNulBytesAndGarbageParseWithoutHarm) {
 TEST(MimeParser, TheDecodedBudgetStopsDecoding) {
     std::string raw = "From: a@b.c\r\nContent-Type: multipart/mixed; boundary=z\r\n\r\n";
     for (int i = 0; i < 3; ++i) {
-        raw += "--z\r\nContent-Type: application/octet-stream\r\n"
-               "Content-Transfer-Encoding: base64\r\n\r\n" +
-               std::string(4000, 'A') + "\r\n";
+        raw +=
+            "--z\r\nContent-Type: application/octet-stream\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n" +
+            std::string(4000, 'A') + "\r\n";
     }
     raw += "--z--\r\n";
     MimeLimits limits;
@@ -212,8 +217,8 @@ TEST(EncodedWords, EachWordDecodedAloneAndAdjacentOnesJoined) {
 
 TEST(EncodedWords, HeaderParameters) {
     std::string value;
-    ASSERT_TRUE(findHeaderParameter("attachment; filename=\"a \\\"b\\\".pdf\"; size=3", "FILENAME",
-                                    value));
+    ASSERT_TRUE(
+        findHeaderParameter("attachment; filename=\"a \\\"b\\\".pdf\"; size=3", "FILENAME", value));
     EXPECT_EQ(value, "a \"b\".pdf");
     ASSERT_TRUE(findHeaderParameter("text/plain; charset = utf-8 ", "charset", value));
     EXPECT_EQ(value, "utf-8");
@@ -221,14 +226,16 @@ TEST(EncodedWords, HeaderParameters) {
 }
 
 TEST(MimeParser, InvalidTypesAreTextAndEncodedMessagesAreOpened) {
-    Message missingSubtype = parse("From: a@b.c\r\nContent-Type: text; charset=us-ascii\r\n\r\nhi\r\n");
+    Message missingSubtype =
+        parse("From: a@b.c\r\nContent-Type: text; charset=us-ascii\r\n\r\nhi\r\n");
     EXPECT_EQ(missingSubtype.parts[0].content_type, "text/plain");
     EXPECT_EQ(missingSubtype.parts[0].text, "hi\r\n");
     // "Subject: inner\r\n\r\nhello" in base64:
-    Message encoded = parse("From: a@b.c\r\nContent-Type: multipart/mixed; boundary=e\r\n\r\n"
-                            "--e\r\nContent-Type: message/rfc822\r\n"
-                            "Content-Transfer-Encoding: base64\r\n\r\n"
-                            "U3ViamVjdDogaW5uZXINCg0KaGVsbG8=\r\n--e--\r\n");
+    Message encoded = parse(
+        "From: a@b.c\r\nContent-Type: multipart/mixed; boundary=e\r\n\r\n"
+        "--e\r\nContent-Type: message/rfc822\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n"
+        "U3ViamVjdDogaW5uZXINCg0KaGVsbG8=\r\n--e--\r\n");
     ASSERT_GE(encoded.parts.size(), 3u);
     EXPECT_TRUE(encoded.parts[1].message);
     EXPECT_EQ(encoded.parts[2].text, "hello");
@@ -237,11 +244,13 @@ TEST(MimeParser, InvalidTypesAreTextAndEncodedMessagesAreOpened) {
     ASSERT_EQ(noHeaders.parts.size(), 1u);
     EXPECT_EQ(noHeaders.parts[0].text, "This is not a header line\r\nand more text\r\n");
     EXPECT_TRUE(noHeaders.hasDefect("NOT_A_MESSAGE"));
-    Message empty = parse("From: a@b.c\r\nContent-Type: multipart/mixed; boundary=q\r\n\r\n"
-                          "no parts here\r\n--q--\r\n");
+    Message empty = parse(
+        "From: a@b.c\r\nContent-Type: multipart/mixed; boundary=q\r\n\r\n"
+        "no parts here\r\n--q--\r\n");
     EXPECT_TRUE(empty.hasDefect("MULTIPART_WITHOUT_PARTS"));
-    Message reused = parse("From: a@b.c\r\nContent-Type: multipart/mixed; boundary=r\r\n\r\n"
-                           "--r\r\nContent-Type: multipart/alternative; boundary=r\r\n\r\n"
-                           "--r\r\n\r\nx\r\n--r--\r\n");
+    Message reused = parse(
+        "From: a@b.c\r\nContent-Type: multipart/mixed; boundary=r\r\n\r\n"
+        "--r\r\nContent-Type: multipart/alternative; boundary=r\r\n\r\n"
+        "--r\r\n\r\nx\r\n--r--\r\n");
     EXPECT_TRUE(reused.hasDefect("REUSED_BOUNDARY"));
 }

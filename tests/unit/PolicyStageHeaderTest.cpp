@@ -72,8 +72,8 @@ TEST(PolicyStageReading, BelievesOnlyThisMessagesRecentHeaders) {
     std::vector<std::string> values = {"v=1; forged; sig=00", good,
                                        signPolicyStageRecord(otherClient, kSecret),
                                        signPolicyStageRecord(old, kSecret)};
-    auto reading = readPolicyStageHeaders(values, kSecret, "192.0.2.7", "ALICE@sender.test",
-                                          1764500010, 3600);
+    auto reading =
+        readPolicyStageHeaders(values, kSecret, "192.0.2.7", "ALICE@sender.test", 1764500010, 3600);
     EXPECT_EQ(reading.believed, 1);
     EXPECT_EQ(reading.refused, 3);
     EXPECT_EQ(reading.refusal, "wrong signature");
@@ -89,9 +89,8 @@ TEST(PolicyStageReading, SeveralHeadersMergeByHighestScoreAndDistinctHeaders) {
     second.headers = {first.headers[0]};
     std::vector<std::string> values = {signPolicyStageRecord(first, kSecret),
                                        signPolicyStageRecord(second, kSecret)};
-    auto reading =
-        readPolicyStageHeaders(values, kSecret, "::ffff:192.0.2.7", "alice@sender.test",
-                               1764500000, 3600);
+    auto reading = readPolicyStageHeaders(values, kSecret, "::ffff:192.0.2.7", "alice@sender.test",
+                                          1764500000, 3600);
     EXPECT_EQ(reading.believed, 2);
     ASSERT_EQ(reading.symbols.size(), 3u);
     EXPECT_DOUBLE_EQ(reading.symbols[0].score, 3.5);

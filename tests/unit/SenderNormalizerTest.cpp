@@ -30,8 +30,7 @@ TEST(SenderNormalizer, SrsIsUndone) {
 
 TEST(SenderNormalizer, BatvTagsGo) {
     EXPECT_EQ(normalizeGreylistSender("prvs=1234abcdef=alice@example.com"), "alice@example.com");
-    EXPECT_EQ(normalizeGreylistSender("msprvs1=17abcdefgh=alice@example.com"),
-              "alice@example.com");
+    EXPECT_EQ(normalizeGreylistSender("msprvs1=17abcdefgh=alice@example.com"), "alice@example.com");
     EXPECT_EQ(normalizeGreylistSender("btv1==123abc==alice@example.com"), "alice@example.com");
 }
 

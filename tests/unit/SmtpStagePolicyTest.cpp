@@ -68,22 +68,21 @@ TEST(SessionFromRequest, ReadsTheAttributesThatMatter) {
     EXPECT_EQ(session->recipient_count, 3u);
     EXPECT_EQ(session->message_size, 12345u);
     EXPECT_TRUE(session->authenticated());
-    EXPECT_EQ(smtpSessionFromRequest(request({{"protocol_state", "EHLO"},
-                                              {"client_address", "192.0.2.1"}}))
+    EXPECT_EQ(smtpSessionFromRequest(
+                  request({{"protocol_state", "EHLO"}, {"client_address", "192.0.2.1"}}))
                   ->stage,
               SmtpStage::Helo);
 }
 
 TEST(SessionFromRequest, RefusesWhatItCannotRead) {
-    EXPECT_FALSE(smtpSessionFromRequest(request({{"protocol_state", "RCPT"},
-                                                 {"client_address", "unknown"}}))
+    EXPECT_FALSE(
+        smtpSessionFromRequest(request({{"protocol_state", "RCPT"}, {"client_address", "unknown"}}))
+            .ok());
+    EXPECT_FALSE(smtpSessionFromRequest(
+                     request({{"protocol_state", "BDAT"}, {"client_address", "192.0.2.1"}}))
                      .ok());
-    EXPECT_FALSE(smtpSessionFromRequest(request({{"protocol_state", "BDAT"},
-                                                 {"client_address", "192.0.2.1"}}))
-                     .ok());
-    auto odd = smtpSessionFromRequest(request({{"protocol_state", "MAIL"},
-                                               {"client_address", "192.0.2.1"},
-                                               {"size", "12x"}}));
+    auto odd = smtpSessionFromRequest(
+        request({{"protocol_state", "MAIL"}, {"client_address", "192.0.2.1"}, {"size", "12x"}}));
     ASSERT_TRUE(odd.ok());
     EXPECT_EQ(odd->message_size, 0u);
 }

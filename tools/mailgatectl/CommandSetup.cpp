@@ -48,8 +48,8 @@ bool CommandRedis::connect(std::string_view command) {
     if (redis_.connect()) {
         return true;
     }
-    std::cerr << "mailgatectl " << command << ": cannot reach Redis at "
-              << redis_.describeServer() << "\n";
+    std::cerr << "mailgatectl " << command << ": cannot reach Redis at " << redis_.describeServer()
+              << "\n";
     return false;
 }
 

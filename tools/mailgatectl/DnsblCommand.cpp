@@ -32,10 +32,10 @@ class ZoneRoutedDnsLookup : public DnsLookup {
         auto resolver = fallback_;
         std::size_t longest = 0;
         for (const auto& [zone, routed] : routes_) {
-            bool inside = name == zone || (name.size() > zone.size() &&
-                                           name.compare(name.size() - zone.size(), zone.size(),
-                                                        zone) == 0 &&
-                                           name[name.size() - zone.size() - 1] == '.');
+            bool inside =
+                name == zone || (name.size() > zone.size() &&
+                                 name.compare(name.size() - zone.size(), zone.size(), zone) == 0 &&
+                                 name[name.size() - zone.size() - 1] == '.');
             if (inside && zone.size() > longest) {
                 longest = zone.size();
                 resolver = routed;
@@ -102,18 +102,18 @@ void printZone(const char* kind, const DnsblZoneResult& result) {
     std::cout << kind << " " << result.zone.zone << " label=" << result.zone.label
               << " weight=" << result.zone.weight << " " << dnsblZoneStatusName(result.status);
     switch (result.status) {
-    case DnsblZoneStatus::Listed:
-        std::cout << " answers=" << joined(result.answers);
-        break;
-    case DnsblZoneStatus::FilteredOut:
-        std::cout << " (answer did not match " << result.zone.filter.describe()
-                  << ") answers=" << joined(result.answers);
-        break;
-    case DnsblZoneStatus::TemporaryError:
-        std::cout << ": " << result.error;
-        break;
-    case DnsblZoneStatus::NotListed:
-        break;
+        case DnsblZoneStatus::Listed:
+            std::cout << " answers=" << joined(result.answers);
+            break;
+        case DnsblZoneStatus::FilteredOut:
+            std::cout << " (answer did not match " << result.zone.filter.describe()
+                      << ") answers=" << joined(result.answers);
+            break;
+        case DnsblZoneStatus::TemporaryError:
+            std::cout << ": " << result.error;
+            break;
+        case DnsblZoneStatus::NotListed:
+            break;
     }
     if (!result.ignored_answers.empty()) {
         std::cout << " ignored=" << joined(result.ignored_answers)

@@ -229,8 +229,8 @@ int removeClient(RedisConnection& redis, const Config& config, const Options& op
         std::cerr << kUsage;
         return 2;
     }
-    std::string originKey = redis.key("greylist:{" + originFor(options.client, config.greylist) +
-                                      "}");
+    std::string originKey =
+        redis.key("greylist:{" + originFor(options.client, config.greylist) + "}");
     auto keys = scanKeys(redis, globLiteral(originKey) + "*");
     if (!keys) {
         return 1;

@@ -106,13 +106,13 @@ int change(PersonalListStore& store, const Options& options) {
         auto changed = adding ? store.add(options.recipient, *options.kind, entry)
                               : store.remove(options.recipient, *options.kind, entry);
         if (!changed) {
-            std::cerr << "mailgatectl lists: " << formatLogValue(entry) << ": "
-                      << changed.error() << "\n";
+            std::cerr << "mailgatectl lists: " << formatLogValue(entry) << ": " << changed.error()
+                      << "\n";
             status = 1;
             continue;
         }
-        const char* what = adding ? (*changed ? "added" : "already there")
-                                  : (*changed ? "removed" : "not there");
+        const char* what =
+            adding ? (*changed ? "added" : "already there") : (*changed ? "removed" : "not there");
         std::cout << what << ": " << kindName(*options.kind) << " " << formatLogValue(entry)
                   << " for " << formatLogValue(options.recipient) << "\n";
         if (!adding && !*changed) {

@@ -4,8 +4,8 @@
 // MIME tree with its defects. "Why was this message treated like that?" for postmasters,
 // and the harness of the golden and corpus tests. --json prints one JSON object per file;
 // several files may be given (one object each, one per line). --policy-symbol stands in for
-// what the policy stage would have passed on (SPF_PASS for a "from:" whitelist entry). Exit 0 when every file was
-// read, 1 when one could not be, 2 on bad usage.
+// what the policy stage would have passed on (SPF_PASS for a "from:" whitelist entry). Exit 0 when
+// every file was read, 1 when one could not be, 2 on bad usage.
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -39,9 +39,9 @@ std::optional<ScanOptions> parseOptions(const std::vector<std::string>& argument
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& option = arguments[i];
         if (option == "--json" || option == "--digests" || option == "--smtputf8") {
-            (option == "--json" ? options.json
-                                : option == "--digests" ? options.digests
-                                                        : options.envelope.smtputf8) = true;
+            (option == "--json"      ? options.json
+             : option == "--digests" ? options.digests
+                                     : options.envelope.smtputf8) = true;
             continue;
         }
         if (option.rfind("--", 0) != 0) {
@@ -123,7 +123,8 @@ void printText(const std::string& file, const Message* message, const ContentEva
     }
     for (const auto& recipient : result.recipients) {
         for (const auto& symbol : recipient.verdict.symbols) {
-            if (symbol.name.rfind("RULE_", 0) == 0 || symbol.name.find("LIST") != std::string::npos) {
+            if (symbol.name.rfind("RULE_", 0) == 0 ||
+                symbol.name.find("LIST") != std::string::npos) {
                 std::cout << "symbol check=lists_and_rules recipient="
                           << formatLogValue(recipient.recipient) << " name=" << symbol.name
                           << " detail=" << formatLogValue(symbol.detail) << "\n";

@@ -12,7 +12,8 @@ using S = AccessSettings;
 
 std::optional<std::string> checkPattern(const std::string& text) {
     auto parsed = ClientPattern::parse(text);
-    return parsed ? std::nullopt : std::optional<std::string>("\"" + text + "\": " + parsed.error());
+    return parsed ? std::nullopt
+                  : std::optional<std::string>("\"" + text + "\": " + parsed.error());
 }
 
 }  // namespace
@@ -30,11 +31,11 @@ void appendAccessSettings(std::vector<SettingSpec>& specs) {
             "subdomains (\"spam.example\"), subdomains only (\"*.example.net\") or /regexp/. "
             "Names match the MTA's verified client name only."),
         checkPattern));
-    specs.push_back(validated(
-        stringListSetting("access.allowed_clients", &C::access, &S::allowed_clients, {},
-                          "When not empty, only these clients may send mail at all (same "
-                          "syntax); every other client is rejected with 554 5.7.1."),
-        checkPattern));
+    specs.push_back(
+        validated(stringListSetting("access.allowed_clients", &C::access, &S::allowed_clients, {},
+                                    "When not empty, only these clients may send mail at all (same "
+                                    "syntax); every other client is rejected with 554 5.7.1."),
+                  checkPattern));
     specs.push_back(stringSetting("access.reject_text", &C::access, &S::reject_text,
                                   "Access denied",
                                   "The text of the 554 5.7.1 reply to a banned or not allowed "

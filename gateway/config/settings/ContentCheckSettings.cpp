@@ -16,8 +16,8 @@ SettingSpec headerScore(std::string name, double HeaderCheckSettings::*field, do
 
 SettingSpec mimeScore(std::string name, double MimeCheckSettings::*field, double fallback,
                       std::string description) {
-    return numberSetting("mime_checks." + std::move(name), &C::mime_checks, field, fallback,
-                         -100.0, 100.0, std::move(description));
+    return numberSetting("mime_checks." + std::move(name), &C::mime_checks, field, fallback, -100.0,
+                         100.0, std::move(description));
 }
 
 }  // namespace
@@ -36,12 +36,12 @@ void appendContentCheckSettings(std::vector<SettingSpec>& specs) {
     specs.push_back(headerScore("score_invalid_address", &H::score_invalid_address, 3.0,
                                 "Score of HEADER_<NAME>_INVALID (an address header that does not "
                                 "parse)."));
-    specs.push_back(headerScore("score_missing_from", &H::score_missing_from, 2.0,
-                                "Score of MISSING_FROM."));
+    specs.push_back(
+        headerScore("score_missing_from", &H::score_missing_from, 2.0, "Score of MISSING_FROM."));
     specs.push_back(headerScore("score_duplicate_from", &H::score_duplicate_from, 3.0,
                                 "Score of DUPLICATE_FROM (two From fields)."));
-    specs.push_back(headerScore("score_missing_date", &H::score_missing_date, 1.0,
-                                "Score of MISSING_DATE."));
+    specs.push_back(
+        headerScore("score_missing_date", &H::score_missing_date, 1.0, "Score of MISSING_DATE."));
     specs.push_back(headerScore("score_missing_message_id", &H::score_missing_message_id, 0.5,
                                 "Score of MISSING_MESSAGE_ID."));
     specs.push_back(headerScore("score_duplicate_header", &H::score_duplicate_header, 1.0,

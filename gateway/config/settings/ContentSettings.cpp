@@ -19,21 +19,19 @@ void appendContentSettings(std::vector<SettingSpec>& specs) {
         std::int64_t{1} << 32,
         "Bytes of one message kept in memory; beyond this the milter writes it to a file in "
         "content.spool_directory, so many big messages at once cannot exhaust memory."));
-    specs.push_back(stringSetting("content.spool_directory", &C::content, &S::spool_directory,
-                                  "",
+    specs.push_back(stringSetting("content.spool_directory", &C::content, &S::spool_directory, "",
                                   "Where big messages are written while they are scanned (files "
                                   "are removed at once after); empty means $TMPDIR or /tmp."));
-    specs.push_back(integerSetting("content.max_mime_depth", &C::content, &S::max_mime_depth,
-                                   30, 1, 1000,
+    specs.push_back(integerSetting("content.max_mime_depth", &C::content, &S::max_mime_depth, 30, 1,
+                                   1000,
                                    "Deepest MIME nesting looked into (multiparts and attached "
                                    "messages); deeper parts are skipped with MIME_TOO_COMPLEX."));
-    specs.push_back(integerSetting("content.max_mime_parts", &C::content, &S::max_mime_parts,
-                                   1000, 1, 1000000,
+    specs.push_back(integerSetting("content.max_mime_parts", &C::content, &S::max_mime_parts, 1000,
+                                   1, 1000000,
                                    "Most MIME parts read from one message; the rest are skipped "
                                    "with MIME_TOO_COMPLEX."));
-    specs.push_back(integerSetting("content.max_decoded_bytes", &C::content,
-                                   &S::max_decoded_bytes, 64 * kMebibyte, 1024,
-                                   std::int64_t{1} << 34,
+    specs.push_back(integerSetting("content.max_decoded_bytes", &C::content, &S::max_decoded_bytes,
+                                   64 * kMebibyte, 1024, std::int64_t{1} << 34,
                                    "Most bytes decoded (base64, quoted-printable) from all parts "
                                    "of one message together."));
     specs.push_back(integerSetting("content.max_text_bytes", &C::content, &S::max_text_bytes,

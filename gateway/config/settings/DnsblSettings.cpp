@@ -36,12 +36,12 @@ void appendDnsblSettings(std::vector<SettingSpec>& specs) {
             "(default 1) as score. Without a return code any 127.0.0.0/8 answer is a hit. See "
             "docs/dnsbl.md."),
         checkZoneSpec));
-    specs.push_back(validated(
-        stringListSetting("dnsbl.whitelist_zones", &C::dnsbl, &S::whitelist_zones, {},
-                          "DNS whitelists, same syntax (weights usually negative: "
-                          "\"list.dnswl.org=127.0.[0..255].[1..3]*-5\"). A hit adds "
-                          "DNSWL_<LABEL> and overrides every blacklist hit: no reject."),
-        checkZoneSpec));
+    specs.push_back(
+        validated(stringListSetting("dnsbl.whitelist_zones", &C::dnsbl, &S::whitelist_zones, {},
+                                    "DNS whitelists, same syntax (weights usually negative: "
+                                    "\"list.dnswl.org=127.0.[0..255].[1..3]*-5\"). A hit adds "
+                                    "DNSWL_<LABEL> and overrides every blacklist hit: no reject."),
+                  checkZoneSpec));
     specs.push_back(validated(
         stringListSetting("dnsbl.whitelist_networks", &C::dnsbl, &S::whitelist_networks, {},
                           "Client networks (CIDR) never looked up in any list, checked "

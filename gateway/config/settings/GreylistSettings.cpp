@@ -29,15 +29,17 @@ SettingSpec seconds(std::string name, std::int64_t S::*field, std::int64_t fallb
 
 std::optional<std::string> checkRecipientPatternEntry(const std::string& text) {
     auto parsed = RecipientPattern::parse(text);
-    return parsed ? std::nullopt : std::optional<std::string>("\"" + text + "\": " + parsed.error());
+    return parsed ? std::nullopt
+                  : std::optional<std::string>("\"" + text + "\": " + parsed.error());
 }
 
 void appendGreylistSettings(std::vector<SettingSpec>& specs) {
     specs.push_back(booleanSetting("greylist.enabled", &C::greylist, &S::enabled, false,
                                    "Greylist at RCPT: defer the first attempt of every new "
                                    "(client network, sender, recipient) triplet."));
-    specs.push_back(seconds("delay_s", &S::delay_s, 300, 1,
-                            "How long a new triplet is deferred; the first retry after it passes."));
+    specs.push_back(
+        seconds("delay_s", &S::delay_s, 300, 1,
+                "How long a new triplet is deferred; the first retry after it passes."));
     specs.push_back(seconds("retry_window_s", &S::retry_window_s, 172800, 1,
                             "How long after the first attempt a retry is still recognised (2 "
                             "days); later, the triplet starts over."));
@@ -51,9 +53,9 @@ void appendGreylistSettings(std::vector<SettingSpec>& specs) {
     specs.push_back(seconds("auto_whitelist_interval_s", &S::auto_whitelist_interval_s, 3600, 0,
                             "At most one delivery per this interval counts towards the "
                             "auto-whitelist (postgrey: one per hour)."));
-    specs.push_back(integerSetting("greylist.ipv4_prefix", &C::greylist, &S::ipv4_prefix, 24, 8,
-                                   32, "Client IPv4 addresses in one network of this prefix length "
-                                       "count as one client."));
+    specs.push_back(integerSetting("greylist.ipv4_prefix", &C::greylist, &S::ipv4_prefix, 24, 8, 32,
+                                   "Client IPv4 addresses in one network of this prefix length "
+                                   "count as one client."));
     specs.push_back(integerSetting("greylist.ipv6_prefix", &C::greylist, &S::ipv6_prefix, 64, 16,
                                    128, "The same for IPv6."));
     specs.push_back(booleanSetting(

@@ -46,8 +46,8 @@ void appendListSettings(std::vector<SettingSpec>& specs) {
     specs.push_back(integerSetting("awl.ipv6_prefix", &C::awl, &A::ipv6_prefix, 48, 16, 128,
                                    "IPv6 clients in one network of this size are one identity "
                                    "(IPv4: the first two octets)."));
-    specs.push_back(integerSetting("awl.expire_after_s", &C::awl, &A::expire_after_s, 7776000,
-                                   3600, std::int64_t{10} * 365 * 86400,
+    specs.push_back(integerSetting("awl.expire_after_s", &C::awl, &A::expire_after_s, 7776000, 3600,
+                                   std::int64_t{10} * 365 * 86400,
                                    "A network's history (all its senders) is forgotten after "
                                    "this long without mail from that network (90 days)."));
 }

@@ -24,8 +24,8 @@ void appendPolicyHeaderSettings(std::vector<SettingSpec>& specs) {
             "the HMAC that signs X-Mailgate-Policy. Empty: the policy stage's scores and "
             "headers (Received-SPF, X-Greylist) are not passed on. Never logged.")),
         checkSecret));
-    specs.push_back(integerSetting("policy_header.max_age_s", &Config::policy_header,
-                                   &S::max_age_s, 3600, 10, 86400,
+    specs.push_back(integerSetting("policy_header.max_age_s", &Config::policy_header, &S::max_age_s,
+                                   3600, 10, 86400,
                                    "The milter ignores a signed header older than this."));
 }
 

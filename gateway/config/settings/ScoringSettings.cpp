@@ -67,8 +67,8 @@ void appendScoringSettings(std::vector<SettingSpec>& specs) {
         "Put in front of the Subject of spam that comes in from outside (not from "
         "authenticated clients or trusted networks), for example \"---spam---\". Empty: the "
         "Subject is left alone. Changing the Subject breaks DKIM signatures downstream."));
-    specs.push_back(booleanSetting("scoring.subject_score_tag", &C::scoring,
-                                   &S::subject_score_tag, false,
+    specs.push_back(booleanSetting("scoring.subject_score_tag", &C::scoring, &S::subject_score_tag,
+                                   false,
                                    "Also put the score, \"[7.3]\", in front of a spam Subject."));
     specs.push_back(booleanSetting(
         "scoring.spam_headers", &C::scoring, &S::spam_headers, true,
