@@ -6,7 +6,8 @@
 # input in build-fuzz/ and fails the script. The mutations start from a fixed seed
 # (FUZZ_SEED, default 1) so the test command explores the same inputs first on every
 # machine; FUZZ_SEED=0 lets libFuzzer pick one, for longer runs by hand.
-set -euo pipefail
+# shellcheck source=lib/errors.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/errors.sh"
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-20}
 seed=${FUZZ_SEED:-1}

@@ -4,7 +4,8 @@
 # the internal mail server, mailgate-policyd, mailgate-milter and a private Postfix on
 # 127.0.0.1:2525) until Ctrl-C. Arguments go to devgateway (--smtp-port, --directory,
 # --log-level, --without-milter, ...). It is not a production launcher.
-set -euo pipefail
+# shellcheck source=lib/errors.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/errors.sh"
 
 repository=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
