@@ -21,7 +21,10 @@ std::filesystem::path sourceDirectory() {
     if (const char* fromEnvironment = std::getenv("MAILGATE_SOURCE_DIR")) {
         return fromEnvironment;
     }
-    return std::filesystem::read_symlink("/proc/self/exe").parent_path().parent_path().parent_path();
+    return std::filesystem::read_symlink("/proc/self/exe")
+        .parent_path()
+        .parent_path()
+        .parent_path();
 }
 
 ConfigLoadOutcome load(const std::string& text,
@@ -289,8 +292,7 @@ TEST(SettingRegistry, RestartOnlyChangesAreDetected) {
 }
 
 TEST(ExampleConfig, LoadsAndMentionsEverySetting) {
-    std::filesystem::path example =
-        sourceDirectory() / "config/mailgate.toml";
+    std::filesystem::path example = sourceDirectory() / "config/mailgate.toml";
     auto outcome = ConfigLoader::loadFile(example);
     ASSERT_TRUE(outcome.ok()) << describeProblems(outcome.problems);
     std::ifstream input(example);
