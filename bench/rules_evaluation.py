@@ -1,4 +1,4 @@
-# Benchmark of rule evaluation (MISSION C3): 1,000 administrator rules, generated here
+# Benchmark of rule evaluation (C3, docs/features.md): 1,000 administrator rules, generated here
 # with a fixed seed (items subject, from, to, received, X-Mailer and List-Id headers,
 # body, attachment names, envelope sender and size; contains, starts/ends with, equals,
 # does not contain, exists, size comparisons, about a fifth regular expressions; 1 to 3
@@ -26,6 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_setup  # noqa: E402
 from milter_content import corpus_list  # noqa: E402  (installs and lists the corpus)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -331,34 +332,8 @@ def parse_arguments():
                         "(default: $MAILGATE_BUILD_DIR/benchdata)")
     parser.add_argument("--keep", action="store_true",
                         help="keep the generated config and rules (their directory is printed)")
-    parser.add_argument("--allow-sanitizer-build", action="store_true")
+    bench_setup.add_setup_arguments(parser)
     return parser.parse_args()
-
-
-def build_directory(arguments):
-    build = Path(os.environ.get("MAILGATE_BUILD_DIR") or ROOT / "build").resolve()
-    cache = build / "CMakeCache.txt"
-    text = cache.read_text() if cache.exists() else ""
-    sanitizer = "MAILGATE_SANITIZE:BOOL=ON" in text
-    if sanitizer and not arguments.allow_sanitizer_build:
-        sys.exit(f"{build} is a sanitizer build; benchmarks use build/ (scripts/build.sh), "
-                 "or pass --allow-sanitizer-build (figures are then not meaningful)")
-    kind = "sanitizer" if sanitizer else next(
-        (line.split("=", 1)[1] for line in text.splitlines()
-         if line.startswith("CMAKE_BUILD_TYPE:")), "unknown")
-    return build, kind
-
-
-def program(build, override, name):
-    path = Path(override) if override else build / "bin" / name
-    if not os.access(path, os.X_OK):
-        sys.exit(f"{path} is missing: cmake --build {build} --target {name}, or pass its path")
-    newest = max((source.stat().st_mtime, source) for folder in ("rules", "config", "mime")
-                 for source in (ROOT / "gateway" / folder).rglob("*.[ch]pp"))
-    if newest[0] > path.stat().st_mtime:
-        print(f"note: {path} is older than {newest[1].relative_to(ROOT)}: rebuild it for "
-              "figures of the current code", file=sys.stderr)
-    return path.resolve()
 
 
 def check_config(mailgatectl, config):
@@ -403,9 +378,9 @@ def print_results(result, kind):
 
 def main():
     arguments = parse_arguments()
-    build, kind = build_directory(arguments)
-    bench = program(build, arguments.rules_bench, "mailgate_rules_bench")
-    mailgatectl = program(build, None, "mailgatectl")
+    build, kind = bench_setup.prepare(arguments)
+    bench = bench_setup.program(build, arguments.rules_bench, "mailgate_rules_bench")
+    mailgatectl = bench_setup.program(build, None, "mailgatectl")
     directory = Path(tempfile.mkdtemp(prefix="mailgate-bench-rules-"))
     try:
         rules = RuleGenerator(arguments.seed).rules(arguments.rules)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
+import bench_setup  # noqa: E402
 from devgateway import (ManagedProcess, MilterDaemon, PolicyDaemon, PostfixInstance,  # noqa: E402
                         RedisServer, free_port, make_shared_directory, make_subdirectory,
                         wait_for_port)
@@ -64,9 +65,11 @@ def main():
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    bench_setup.add_setup_arguments(parser)
     arguments = parser.parse_args()
-    if not shutil.which("smtp-source"):
-        sys.exit("smtp-source (package postfix) is missing: run scripts/install-deps.sh")
+    build, _ = bench_setup.prepare(arguments)
+    for name in ("mailgate-policyd", "mailgate-milter"):
+        bench_setup.program(build, None, name)
 
     directory = make_shared_directory(prefix="mailgate-bench-")
     redis = RedisServer(make_subdirectory(directory, "redis"))

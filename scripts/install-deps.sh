@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs every Debian package mailgate needs to build, test and run locally.
-# Idempotent and noninteractive: safe to run on every build and in CI. It does not
+# Installs every Debian package mailgate needs to build, test and run locally, and any
+# further packages named as arguments (the benchmarks' peers: scripts/install-deps.sh
+# postgrey). Idempotent and noninteractive: safe to run on every build and in CI. It does not
 # build anything and does not start any service (package maintainer scripts are kept
 # from starting system daemons; our tests start private instances on loopback).
 # Its own test is tests/scripts/test_install_deps.py (a stand-in apt-get and dpkg-query).
@@ -14,7 +15,8 @@ packages=(
   libmilter-dev libboost-dev libboost-system-dev libhiredis-dev libssl-dev
   libgtest-dev libgmock-dev libtomlplusplus-dev libunbound-dev libre2-dev libgmime-3.0-dev
   postfix redis-server swaks nsd
-  python3 python3-pytest python3-aiosmtpd python3-dnspython python3-yaml
+  python3 python3-pytest python3-aiosmtpd python3-dnspython python3-yaml python3-pyflakes
+  "$@"
 )
 
 missing_packages() {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Static checks of the repository's own text, run by the test command before it builds:
-# ShellCheck on every shell script and clang-format (the repository's .clang-format)
-# on every C++ file. Usage: scripts/lint.sh [--fix]; --fix rewrites the C++ files that
+# ShellCheck on every shell script, pyflakes on every Python file (unused imports and
+# names, undefined names) and clang-format (the repository's .clang-format) on every
+# C++ file. Usage: scripts/lint.sh [--fix]; --fix rewrites the C++ files that
 # clang-format would change instead of failing on them (shellcheck findings are fixed by
 # hand). It builds nothing and needs no network.
 # shellcheck source=lib/errors.sh
@@ -17,9 +18,12 @@ repository_files() {
 
 mapfile -t shell_scripts < <(repository_files -name '*.sh' -o -path ./.ci/run)
 mapfile -t cpp_files < <(repository_files -name '*.cpp' -o -name '*.hpp' -o -name '*.h')
+mapfile -t python_files < <(repository_files -name '*.py')
 
 echo "lint: shellcheck on ${#shell_scripts[@]} scripts"
 shellcheck "${shell_scripts[@]}"
+echo "lint: pyflakes on ${#python_files[@]} Python files"
+/usr/bin/python3 -m pyflakes "${python_files[@]}"
 
 if [ "${1:-}" = --fix ]; then
   clang-format -i "${cpp_files[@]}"

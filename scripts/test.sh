@@ -50,7 +50,8 @@ script_tests() {
 
 integration_tests() {
   cd "$root"
-  MAILGATE_BUILD_DIR="$build_dir" /usr/bin/python3 -m pytest -v -p no:cacheprovider tests/integration
+  MAILGATE_BUILD_DIR="$build_dir" /usr/bin/python3 -m pytest -v -p no:cacheprovider --durations=20 \
+    tests/integration
 }
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}

@@ -1,4 +1,4 @@
-// ClientAccessCheck (MISSION A9): the access control lists of SMTP clients. A client in
+// ClientAccessCheck (A9, docs/features.md): the access control lists of SMTP clients. A client in
 // access.banned_clients is rejected at every stage; when access.allowed_clients is not
 // empty, only clients in it may send at all. Entries are ClientPatterns (addresses, CIDR,
 // wildcards, host names, /regexp/); names match the MTA's verified client name only, so

@@ -1,4 +1,4 @@
-// AutoWhitelist (MISSION C6), with SpamAssassin's semantics: the identity is the sender
+// AutoWhitelist (C6, docs/features.md), with SpamAssassin's semantics: the identity is the sender
 // address and the client's network (the first two octets of an IPv4 address, a /48 of an
 // IPv6 one); Redis keeps each identity's Count and Total Score in one hash per network
 // ("awl:{NETWORK}", fields "c|SENDER" and "t|SENDER"), expiring after awl.expire_after_s

@@ -1,4 +1,4 @@
-// LocalSenderCheck (MISSION B1): a sender claiming one of our own domains (relay.domains)
+// LocalSenderCheck (B1, docs/features.md): a sender claiming one of our own domains (relay.domains)
 // must be one of the known local addresses (local_senders.addresses), so outsiders cannot
 // send as our users. Compared case-insensitively, with a "+extension" allowed on a known
 // address. Clients in the trusted networks (our own servers) and, if configured,

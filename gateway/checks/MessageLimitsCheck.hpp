@@ -1,4 +1,4 @@
-// MessageLimitsCheck (MISSION A5): the most recipients per message and the largest
+// MessageLimitsCheck (A5, docs/features.md): the most recipients per message and the largest
 // message. From MAIL on, the size the client declared (SIZE=) is judged; at RCPT a recipient
 // beyond the limit gets 452 4.5.3 (RFC 5321: the client sends the rest in another
 // transaction); at DATA and END-OF-MESSAGE the count Postfix accepted and, at the end,

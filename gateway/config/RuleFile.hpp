@@ -1,4 +1,4 @@
-// RuleFile: one file of administrator rules (MISSION C3) from the rules directory, read
+// RuleFile: one file of administrator rules (C3, docs/features.md) from the rules directory, read
 // into the config snapshot with the rest of the config, so rules reload on SIGHUP with it.
 // A rule is a name, a comment, a combination (and / or), a classification (spam / ham), an
 // action for spam, and conditions (an item, a condition, a pattern). This file reads and

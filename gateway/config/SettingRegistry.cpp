@@ -147,8 +147,9 @@ std::vector<SettingSpec> buildRegistry() {
         "policyd.reply_deadline_ms", &C::policyd, &PolicydSettings::reply_deadline_ms, 3000, 50,
         60000,
         "Every request is answered within this time; a check not finished by then contributes "
-        "its fallback (its policy for a failed dependency). Keep it well under Postfix's "
-        "smtpd_policy_service_timeout (100 s)."));
+        "its fallback (its policy for a failed dependency). Keep it well under the time "
+        "Postfix waits for an answer (timeout=10s in config/postfix/main.cf; "
+        "smtpd_policy_service_timeout, 100 s, otherwise)."));
     specs.push_back(booleanSetting(
         "policyd.warn_only", &C::policyd, &PolicydSettings::warn_only, false,
         "Trial mode: answer WARN with the reply mailgate would have given instead of rejecting "

@@ -1,4 +1,4 @@
-// BrokenMimeCheck (MISSION C12): what the MIME parser found broken, as one symbol per
+// BrokenMimeCheck (C12, docs/features.md): what the MIME parser found broken, as one symbol per
 // kind, each with its configured score: MIME_BAD_BOUNDARY, MIME_BAD_TRANSFER_ENCODING,
 // MIME_BAD_ENCODED_WORD, MIME_8BIT_HEADER (not for SMTPUTF8 mail, where 8-bit headers are
 // allowed), MIME_BROKEN_HEADER, MIME_BAD_CHARSET, MIME_TOO_COMPLEX, MIME_BAD_PARAMETER.

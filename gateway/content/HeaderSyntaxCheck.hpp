@@ -1,4 +1,4 @@
-// HeaderSyntaxCheck (MISSION B4): the address fields must parse as RFC 5322 says (Sender
+// HeaderSyntaxCheck (B4, docs/features.md): the address fields must parse as RFC 5322 says (Sender
 // one mailbox, From a mailbox list, Reply-To, To, Cc address lists, Bcc possibly empty),
 // From and Date and Message-ID must be there, and the fields RFC 5322 allows once must
 // not come twice. Symbols: HEADER_FROM_INVALID (and _SENDER_, _REPLY_TO_, _TO_, _CC_,

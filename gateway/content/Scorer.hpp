@@ -1,4 +1,4 @@
-// Scorer: the one place a verdict is computed (MISSION C7, C8). It applies
+// Scorer: the one place a verdict is computed (C7, C8, docs/features.md). It applies
 // scoring.symbol_weights to the symbols, sums them, compares with the thresholds, picks
 // the action (a check's own reject first, then reject_threshold, then spam_action for
 // spam), and words the SpamAssassin-compatible headers (X-Spam-Flag, X-Spam-Score,
@@ -16,7 +16,7 @@
 
 namespace mailgate {
 
-// What a list or rule decided before the score is looked at (MISSION C3, C4, C5): ham
+// What a list or rule decided before the score is looked at (C3, C4, C5, docs/features.md): ham
 // (never spam, whatever the score) or spam (whatever the score), with the action a spam
 // rule names instead of scoring.spam_action.
 struct Classification {

@@ -1,4 +1,4 @@
-// GreylistCheck (MISSION C14): greylisting at RCPT. Authenticated clients, trusted
+// GreylistCheck (C14, docs/features.md): greylisting at RCPT. Authenticated clients, trusted
 // networks and whitelisted clients, recipients or sender domains pass untouched; for the
 // rest, the triplet (origin, normalised sender, recipient) is observed in the store: new
 // or too early is deferred (450 4.7.1, DEFER_IF_PERMIT by default, with the seconds to

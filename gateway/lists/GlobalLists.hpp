@@ -1,4 +1,4 @@
-// GlobalLists (MISSION C4): the administrator's white and black lists of one snapshot.
+// GlobalLists (C4, docs/features.md): the administrator's white and black lists of one snapshot.
 // "from:" entries judge the envelope sender, "client:" entries the client address (both
 // about the whole message), "to:" entries each recipient. A whitelisted message skips the
 // anti-spam checks (not, later, the antivirus); a blacklisted one is spam. Because

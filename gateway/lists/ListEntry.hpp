@@ -1,4 +1,4 @@
-// ListEntry: one entry of a white or black list (MISSION C4, C5): a sender or recipient
+// ListEntry: one entry of a white or black list (C4, C5, docs/features.md): a sender or recipient
 // address ("alice@example.com"), a domain ("example.com", that domain only), a domain with
 // its subdomains ("*.example.com"), or for the global lists a client network
 // ("client:192.0.2.0/24"). Global entries carry their direction: "from:", "to:" or

@@ -1,4 +1,4 @@
-// PersonalListStore (MISSION C5): each recipient's own white and black list of senders,
+// PersonalListStore (C5, docs/features.md): each recipient's own white and black list of senders,
 // in Redis (two sets per recipient: "lists:{RECIPIENT}:white" and ":black", entries as
 // ListEntry writes them: an address, a domain, "*.domain"), managed with `mailgatectl
 // lists` (the web UI later). Read by the milter for each recipient of a message; when

@@ -1,4 +1,4 @@
-// AddressList: RFC 5322 section 3.4 address syntax for the header checks (MISSION B4):
+// AddressList: RFC 5322 section 3.4 address syntax for the header checks (B4, docs/features.md):
 // mailbox, mailbox-list (From), address-list with groups (To, Cc, Reply-To), with
 // comments and folding whitespace, quoted strings, domain literals, and the obsolete
 // forms RFC 5322 section 4.4 says a reader must accept (route, dotted phrases, empty list

@@ -1,4 +1,4 @@
-// RelayCheck (MISSION A4): anti-relay at RCPT. Mail for the relay domains is accepted
+// RelayCheck (A4, docs/features.md): anti-relay at RCPT. Mail for the relay domains is accepted
 // from anyone; clients in the trusted networks and authenticated clients may relay to
 // any domain; everyone else asking for a foreign recipient is rejected with 554 5.7.1
 // "Relay access denied", Postfix's own words (Postfix adds the recipient in front). A recipient

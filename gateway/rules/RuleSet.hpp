@@ -1,4 +1,4 @@
-// RuleSet: the global rules of a config snapshot (MISSION C3), compiled once: every
+// RuleSet: the global rules of a config snapshot (C3, docs/features.md), compiled once: every
 // condition's pattern goes into one RE2::Set per item it reads (literals quoted, case
 // folded unless case_sensitive, anchored for equals, starts with, ends with), so matching
 // all rules reads each value of each item once, whatever the number of rules, and no

@@ -1,4 +1,4 @@
-// RuleValues: what a rule's item reads from a message (MISSION C3), and the pattern text
+// RuleValues: what a rule's item reads from a message (C3, docs/features.md), and the pattern text
 // a condition compiles to; the one definition the rule engine (RuleSet) and its benchmark
 // peer share. Address items give each address and each decoded display name, header
 // items each field's decoded value, body each text part (HTML as text) with "\n" line

@@ -1,5 +1,5 @@
 # One message end to end through the real Postfix, mailgate-policyd and mailgate-milter
-# (MISSION A1, A2, F2), and what Postfix does when each daemon or Redis is down: mail
+# (A1, A2, F2, docs/features.md), and what Postfix does when each daemon or Redis is down: mail
 # waits (4xx) and is delivered when the sender retries; nothing is lost or bounced.
 import re
 import smtplib

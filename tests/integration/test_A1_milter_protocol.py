@@ -4,7 +4,6 @@
 # our headers removed, abort then a new message on the same connection, reject, discard,
 # the Subject tag, a message spooled to a file, one too big to scan, authenticated mail,
 # and a client that breaks the protocol without harming the others.
-import os
 import socket
 
 import pytest

@@ -1,4 +1,4 @@
-# The Postfix policy protocol against the real mailgate-policyd (MISSION A2): persistent
+# The Postfix policy protocol against the real mailgate-policyd (A2, docs/features.md): persistent
 # and pipelined requests, requests split across writes, and hostile clients: malformed,
 # oversize, NUL bytes, idle, and too many connections. Each bad client is cut off with a
 # log line while other clients keep being answered.

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from devgateway import (SilentDnsServer, make_subdirectory, reverse_ipv4_name,
-                        reverse_ipv6_name, run_mailgatectl, txt_record)
+from devgateway import (SilentDnsServer, reverse_ipv4_name, reverse_ipv6_name,
+                        run_mailgatectl, txt_record)
 
 # ../shared beside the repository root, wherever the checkout is (CI clones elsewhere).
 SPAMASSASSIN_DATA = (Path(__file__).resolve().parents[3] /

@@ -1,7 +1,6 @@
-# Configuration as a postmaster uses it (MISSION F1): `mailgatectl check-config` names
+# Configuration as a postmaster uses it (F1, docs/features.md): `mailgatectl check-config` names
 # file, line and key; daemons refuse to start on a bad config; SIGHUP swaps in a new
 # snapshot without dropping connections and refuses an invalid one, keeping the old.
-import re
 import signal
 import socket
 import subprocess

@@ -1,4 +1,4 @@
-# Logging as a postmaster uses it (MISSION F2): one key=value line per decision carrying
+# Logging as a postmaster uses it (F2, docs/features.md): one key=value line per decision carrying
 # the MTA queue ID and the mailgate ID, to a log file that is reopened on SIGHUP (so
 # logrotate works), at the configured level, with hostile envelope values escaped.
 import re

@@ -119,3 +119,14 @@ def test_not_root_with_missing_packages_names_them_and_installs_nothing(tmp_path
 def _file_state(path):
     status = path.stat()
     return (path.read_bytes(), stat.S_IMODE(status.st_mode), status.st_mtime_ns, status.st_ino)
+
+
+def test_a_benchmarks_peer_named_as_an_argument_is_installed_the_same_way(tmp_path):
+    """bench/bench_setup.py installs postgrey or rspamd with `install-deps.sh PACKAGE`."""
+    debian = FakeDebian(tmp_path, missing=["postgrey"])
+    result = debian.run(INSTALL_DEPS, "postgrey")
+    assert result.returncode == 0, result.stderr
+    [update, install] = debian.apt_get_calls()
+    assert install["arguments"][-1] == "postgrey"
+    assert install["policy_rc_d"] == "#!/bin/sh\nexit 101\n"
+    assert not debian.policy_rc_d.exists()

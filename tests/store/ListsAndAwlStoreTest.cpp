@@ -1,4 +1,4 @@
-// Tests of the personal lists (MISSION C5) and the auto-whitelist's store (C6) against a
+// Tests of the personal lists (C5, docs/features.md) and the auto-whitelist's store (C6) against a
 // real redis-server: entries added, refused, listed, removed; recipients found by SCAN;
 // the AWL's history read and updated atomically (the history returned is the one before
 // this message), its TTL set on every update, senders and networks listed, removal; and

@@ -1,4 +1,4 @@
-// Unit tests of the config loader and the setting registry (MISSION F1): defaults,
+// Unit tests of the config loader and the setting registry (F1, docs/features.md): defaults,
 // unknown keys, wrong types, out-of-range values, positions, rule files, reload swap.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Unit tests of how the content stage decides per recipient (MISSION C3, C4, C5, C6): the
+// Unit tests of how the content stage decides per recipient (C3, C4, C5, C6, docs/features.md): the
 // precedence personal lists > global lists > "to:" lists > ham rule > spam rule > score,
 // a spam rule's own action, Envelope-To rules judged per recipient, the copy that is
 // delivered carrying the spammiest accepted recipient's verdict, and the score the AWL

@@ -1,4 +1,4 @@
-// Unit tests of the white and black lists (MISSION C4, C5) and the auto-whitelist's
+// Unit tests of the white and black lists (C4, C5, docs/features.md) and the auto-whitelist's
 // arithmetic (C6): entry syntax and its errors, address / domain / subdomain / network
 // matching, the global lists' precedence (client and SPF-verified sender whitelists
 // before blacklists, white over black), the per-recipient "to:" lists, and SpamAssassin's

@@ -1,4 +1,4 @@
-// Unit tests of key=value log formatting (MISSION F2): hostile values cannot add fields
+// Unit tests of key=value log formatting (F2, docs/features.md): hostile values cannot add fields
 // or lines.
 #include <gtest/gtest.h>
 

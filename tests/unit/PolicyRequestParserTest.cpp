@@ -1,4 +1,4 @@
-// Unit tests of the Postfix policy request parser (MISSION A2): well-formed, pipelined,
+// Unit tests of the Postfix policy request parser (A2, docs/features.md): well-formed, pipelined,
 // split, malformed and oversize input.
 #include <gtest/gtest.h>
 

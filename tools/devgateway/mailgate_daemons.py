@@ -9,7 +9,7 @@ import signal
 import subprocess
 from pathlib import Path
 
-from . import log_files, mailgate_config, ports
+from . import mailgate_config, ports
 from .process import ManagedProcess
 from .service import ProcessService
 

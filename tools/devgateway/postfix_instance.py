@@ -1,13 +1,15 @@
 # A private Postfix instance for tests and the local gateway: its own config, queue and
 # data directories and log file under one directory, smtpd on 127.0.0.1:<smtp_port>
 # only, every message relayed to [127.0.0.1]:<relay_port> (the SMTP sink) with no DNS
-# at all, optionally calling a policy service at RCPT time and milters at SMTP time.
+# at all, optionally calling a policy service at RCPT time and milters at SMTP time,
+# wired exactly as config/postfix/main.cf and master.cf (the documented wiring) say.
 # It runs as root (the master) like a real Postfix; smtpd and the other daemons run as
 # user postfix. It does not touch /etc/postfix or the system's Postfix instance.
 import grp
 import json
 import os
 import pwd
+import re
 import signal
 import socket
 import subprocess
@@ -19,13 +21,23 @@ from .service import LoggedService
 
 POSTFIX_USER = "postfix"
 
+# The wiring a postmaster copies (docs/postfix-integration.md); every instance uses it.
+DOCUMENTED_MAIN_CF = Path(__file__).resolve().parents[2] / "config" / "postfix" / "main.cf"
+DOCUMENTED_MASTER_CF = Path(__file__).resolve().parents[2] / "config" / "postfix" / "master.cf"
+
 
 class PostfixCommandError(RuntimeError):
     pass
 
 
-# What Postfix answers when mailgate-policyd cannot be reached (docs/postfix-integration.md).
-POLICY_UNAVAILABLE_ACTION = "451 4.3.5 Mail gateway policy service unavailable, try again later"
+
+def _documented_default_action():
+    """What Postfix answers when mailgate-policyd cannot be reached, from main.cf."""
+    text = DOCUMENTED_MAIN_CF.read_text()
+    return re.search(r"default_action = ([^}]*?) \}", text).group(1)
+
+
+POLICY_UNAVAILABLE_ACTION = _documented_default_action()
 
 
 class PostfixInstance(LoggedService):
@@ -51,19 +63,22 @@ class PostfixInstance(LoggedService):
     # ----- configuration -----
 
     def main_cf_parameters(self):
-        """Every main.cf parameter of this instance, in order, as a dict."""
+        """Every main.cf parameter of this instance, in order, as a dict: the documented
+        lines of config/postfix/main.cf with this instance's addresses, then what a
+        private test instance needs, then extra_main_cf."""
+        parameters = documented_main_cf()
+        parameters.update({
+            "mailgate_policy_service": self.policy_service or "",
+            "mailgate_milter": self.milter_socket or "",
+            "mailgate_internal_server": f"[{self.host}]:{self.relay_port}",
+            "relay_domains": self.relay_domains,
+            "mynetworks": "127.0.0.0/8",
+        })
+        if not self.policy_service:
+            for name, value in parameters.items():
+                parameters[name] = without_policy_service(value)
         relay_destination = f"[{self.host}]:{self.relay_port}"
-        recipient_restrictions = ["permit_mynetworks", "reject_unauth_destination"]
-        if self.policy_service:
-            # Before permit_mynetworks: otherwise loopback test traffic skips the policy.
-            # The braces form and default action are the ones docs/postfix-integration.md
-            # recommends: policy daemon down means a temporary 451, never lost mail.
-            recipient_restrictions.insert(
-                0,
-                f"check_policy_service {{ {self.policy_service}, "
-                f"{{ default_action = {POLICY_UNAVAILABLE_ACTION} }} }}",
-            )
-        parameters = {
+        parameters.update({
             "compatibility_level": "3.6",
             "queue_directory": str(self.queue_directory),
             "data_directory": str(self.data_directory),
@@ -74,8 +89,6 @@ class PostfixInstance(LoggedService):
             "mydomain": "mailgate.test",
             "myorigin": "$myhostname",
             "mydestination": "",
-            "relay_domains": self.relay_domains,
-            "mynetworks": "127.0.0.0/8",
             "inet_interfaces": self.host,
             "inet_protocols": "ipv4",
             "alias_maps": "",
@@ -83,7 +96,6 @@ class PostfixInstance(LoggedService):
             "biff": "no",
             # No DNS anywhere: a fixed next hop in brackets, native (/etc/hosts) lookups.
             "relayhost": relay_destination,
-            "relay_transport": f"relay:{relay_destination}",
             "default_transport": f"smtp:{relay_destination}",
             "smtp_dns_support_level": "disabled",
             "smtp_host_lookup": "native",
@@ -96,32 +108,29 @@ class PostfixInstance(LoggedService):
             "maximal_backoff_time": "60s",
             "smtpd_banner": "$myhostname ESMTP mailgate test instance",
             "smtpd_authorized_xclient_hosts": "127.0.0.0/8",
-            "smtpd_relay_restrictions": "permit_mynetworks, reject_unauth_destination",
-            "smtpd_recipient_restrictions": ", ".join(recipient_restrictions),
             # A dead or slow policy server costs a test seconds, not minutes: one retry
             # after 1s, then the default action (451 4.3.5).
             "smtpd_policy_service_timeout": "5s",
             "smtpd_policy_service_max_idle": "10s",
             "smtpd_policy_service_try_limit": "2",
             "smtpd_policy_service_retry_delay": "1s",
-            "milter_protocol": "6",
-            "milter_default_action": "tempfail",
             "milter_connect_timeout": "5s",
             "milter_command_timeout": "10s",
             "milter_content_timeout": "30s",
-        }
-        if self.milter_socket:
-            parameters["smtpd_milters"] = self.milter_socket
+        })
         parameters.update(self.extra_main_cf)
         return parameters
 
     def master_cf_text(self):
         # Debian's master.cf, with the chroot column `n` (nothing populates a chroot
-        # here), smtpd on one loopback port, and the postlog service maillog_file needs.
+        # here), the documented smtpd line of config/postfix/master.cf on one loopback
+        # port, and the postlog service maillog_file needs.
+        smtpd = "\n".join(line.replace("smtp ", f"{self.host}:{self.smtp_port} ", 1)
+                          for line in documented_master_cf_services())
         return f"""\
 # Written by devgateway for a private test instance; rewritten on every start.
 # service  type  private unpriv  chroot  wakeup  maxproc command + args
-{self.host}:{self.smtp_port} inet n - n - - smtpd
+{smtpd}
 pickup     unix  n       -       n       60      1       pickup
 cleanup    unix  n       -       n       -       0       cleanup
 qmgr       unix  n       -       n       300     1       qmgr
@@ -290,6 +299,50 @@ postlog    unix-dgram n  -       n       -       1       postlogd
 
     def delete_queue(self):
         self.run_command("postsuper", "-c", self.config_directory, "-d", "ALL")
+
+
+def documented_main_cf(path=DOCUMENTED_MAIN_CF):
+    """The parameters of config/postfix/main.cf as an ordered dict (continuation lines
+    joined with one space, as Postfix reads them)."""
+    parameters = {}
+    name = None
+    for line in Path(path).read_text().splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line[0].isspace():
+            if name is None:
+                raise ValueError(f"{path}: a continuation line before any parameter: {line!r}")
+            parameters[name] = f"{parameters[name]} {line.strip()}".strip()
+            continue
+        name, separator, value = line.partition("=")
+        if not separator:
+            raise ValueError(f"{path}: not a 'name = value' line: {line!r}")
+        name = name.strip()
+        parameters[name] = value.strip()
+    return parameters
+
+
+def documented_master_cf_services(path=DOCUMENTED_MASTER_CF):
+    """The service lines of config/postfix/master.cf (no comments)."""
+    return [line for line in Path(path).read_text().splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def without_policy_service(value):
+    """A restriction list without its `check_policy_service { ... }` entry (for an
+    instance that has no policy daemon)."""
+    start = value.find("check_policy_service")
+    if start < 0:
+        return value
+    depth = 0
+    for index in range(start, len(value)):
+        if value[index] == "{":
+            depth += 1
+        elif value[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return " ".join((value[:start] + value[index + 1:]).split())
+    raise ValueError(f"unbalanced braces in {value!r}")
 
 
 def _write_aged(path, text):

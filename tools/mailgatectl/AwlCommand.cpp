@@ -1,4 +1,4 @@
-// mailgatectl awl: the auto-whitelist's history in Redis (MISSION C6), for postmasters.
+// mailgatectl awl: the auto-whitelist's history in Redis (C6, docs/features.md), for postmasters.
 // `list` prints every network with its messages (count), total and mean score over all its
 // senders; `show` the senders behind one network; `remove` a network, or one sender of it.
 // A network is named as `list` prints it ("192.0", "2001:db8:1::/48") or by any client

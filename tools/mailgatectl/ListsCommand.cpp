@@ -1,5 +1,5 @@
-// mailgatectl lists: each recipient's personal white and black list of senders (MISSION
-// C5), kept in Redis, for postmasters until the web UI has them. `show` prints one
+// mailgatectl lists: each recipient's personal white and black list of senders (C5,
+// docs/features.md), kept in Redis, for postmasters until the web UI has them. `show` prints one
 // recipient's lists, `add` and `remove` change them (an entry is an address, a domain or
 // "*.domain", checked before it is stored), `recipients` names everyone who has a list.
 // Reads with SCAN, never KEYS. Exit 0 done, 1 Redis unusable, an entry refused or (remove)

@@ -1,4 +1,4 @@
-// The [access] settings (MISSION A9; fields in Config.hpp, the check in gateway/access/):
+// The [access] settings (A9, docs/features.md; fields in Config.hpp, the check in gateway/access/):
 // banned clients, the allow-only list, and the reply text. Entry syntax is
 // ClientPattern's; docs/access-and-relay.md explains it for operators.
 #include "gateway/config/SettingBuilders.hpp"

@@ -1,4 +1,4 @@
-// The [header_checks] (MISSION B4) and [mime_checks] (MISSION C12) settings: which
+// The [header_checks] (B4, docs/features.md) and [mime_checks] (C12) settings: which
 // findings of the content checks score how much, and whether header syntax problems
 // reject. The checks are in gateway/content/; docs/content-checks.md explains them.
 #include "gateway/config/SettingBuilders.hpp"

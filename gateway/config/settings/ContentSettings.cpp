@@ -1,6 +1,6 @@
 // The [content] settings (fields in Config.hpp): how the milter collects a message (in
 // memory up to a limit, then in a spool file), the largest it scans, the MIME parser's
-// limits, and whether authenticated senders' mail is filtered (MISSION C13).
+// limits, and whether authenticated senders' mail is filtered (C13, docs/features.md).
 #include "gateway/config/SettingBuilders.hpp"
 
 namespace mailgate {

@@ -1,4 +1,4 @@
-// The [greylist] settings (MISSION C14; fields in Config.hpp, the check in
+// The [greylist] settings (C14, docs/features.md; fields in Config.hpp, the check in
 // gateway/greylist/): timing, the triplet's shape, whitelists (in the config and in
 // postgrey-format files), the deferral and what happens when Redis is down.
 // docs/greylisting.md explains them for operators.

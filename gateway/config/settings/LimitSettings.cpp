@@ -1,4 +1,4 @@
-// The [limits] settings (MISSION A5; fields in Config.hpp, the check in
+// The [limits] settings (A5, docs/features.md; fields in Config.hpp, the check in
 // gateway/checks/MessageLimitsCheck): recipients per message and message size.
 #include "gateway/config/SettingBuilders.hpp"
 
@@ -14,7 +14,8 @@ void appendLimitSettings(std::vector<SettingSpec>& specs) {
         "limits.max_message_size", &Config::limits, &S::max_message_size, 0, 0,
         std::int64_t{1} << 40,
         "Largest message in bytes, judged on the SIZE= the client declares at MAIL and on the "
-        "real size at END-OF-MESSAGE (552 5.3.4); 0 means no limit."));
+        "real size at END-OF-MESSAGE (552 5.3.4; needs mailgate in Postfix's "
+        "smtpd_end_of_data_restrictions, docs/postfix-integration.md); 0 means no limit."));
 }
 
 }  // namespace mailgate

@@ -1,4 +1,4 @@
-// The [lists] (MISSION C4, C5) and [awl] (MISSION C6) settings: the global white and
+// The [lists] (C4, C5, docs/features.md) and [awl] (C6) settings: the global white and
 // black lists, whether a sender whitelist needs SPF, whether personal lists are read, and
 // the auto-whitelist's factor, IPv6 network size and expiry. docs/lists-and-rules.md.
 #include "gateway/config/SettingBuilders.hpp"
@@ -21,9 +21,10 @@ void appendListSettings(std::vector<SettingSpec>& specs) {
     specs.push_back(validated(
         stringListSetting(
             "lists.whitelist", &C::lists, &L::whitelist, {},
-            "Mail that skips the anti-spam checks: \"from:alice@example.com\", "
-            "\"from:example.com\" (that domain), \"from:*.example.com\" (and its subdomains), "
-            "\"to:ceo@ourdomain.example\" (that recipient), \"client:192.0.2.0/24\"."),
+            "Mail that is never spam: \"from:alice@example.com\", \"from:example.com\" (that "
+            "domain), \"from:*.example.com\" (and its subdomains), \"to:ceo@ourdomain.example\" "
+            "(that recipient only), \"client:192.0.2.0/24\". A matching from: or client: entry "
+            "also skips the content checks."),
         checkEntry));
     specs.push_back(validated(
         stringListSetting("lists.blacklist", &C::lists, &L::blacklist, {},
@@ -33,7 +34,8 @@ void appendListSettings(std::vector<SettingSpec>& specs) {
     specs.push_back(booleanSetting(
         "lists.whitelist_from_needs_spf", &C::lists, &L::whitelist_from_needs_spf, true,
         "A \"from:\" whitelist entry counts only when SPF passed for the sender (the policy "
-        "stage's SPF_PASS), so forged senders cannot ride it."));
+        "stage's SPF_PASS, which needs spf.enabled and policy_header.secret), so forged "
+        "senders cannot ride it."));
     specs.push_back(booleanSetting("lists.personal", &C::lists, &L::personal, true,
                                    "Also judge each recipient's own white and black list of "
                                    "senders, kept in Redis (mailgatectl lists)."));

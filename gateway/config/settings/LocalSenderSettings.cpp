@@ -1,4 +1,4 @@
-// The [local_senders] settings (MISSION B1; fields in Config.hpp, the check in
+// The [local_senders] settings (B1, docs/features.md; fields in Config.hpp, the check in
 // gateway/checks/LocalSenderCheck): a sender in one of relay.domains must be a known local
 // address, listed here or, one per line, in addresses_file.
 #include "gateway/config/SettingBuilders.hpp"

@@ -22,7 +22,8 @@ void appendPolicyHeaderSettings(std::vector<SettingSpec>& specs) {
             "policy_header.secret", &Config::policy_header, &S::secret, "",
             "Shared by mailgate-policyd and mailgate-milter (the same config file): the key of "
             "the HMAC that signs X-Mailgate-Policy. Empty: the policy stage's scores and "
-            "headers (Received-SPF, X-Greylist) are not passed on. Never logged.")),
+            "headers (Received-SPF, X-Greylist, X-Mailgate-DNSBL) are not passed on, so no "
+            "\"from:\" whitelist entry finds an SPF pass. Never logged.")),
         checkSecret));
     specs.push_back(integerSetting("policy_header.max_age_s", &Config::policy_header, &S::max_age_s,
                                    3600, 10, 86400,

@@ -1,4 +1,4 @@
-// The [relay] settings (MISSION A4; fields in Config.hpp, the check in gateway/relay/):
+// The [relay] settings (A4, docs/features.md; fields in Config.hpp, the check in gateway/relay/):
 // the domains mail is accepted for, whether their subdomains count, the trusted
 // networks that may relay anywhere, and whether mailgate itself refuses relaying.
 #include "gateway/config/SettingBuilders.hpp"
@@ -37,15 +37,17 @@ void appendRelaySettings(std::vector<SettingSpec>& specs) {
         stringListSetting("relay.trusted_networks", &C::relay, &S::trusted_networks,
                           {"127.0.0.0/8", "::1/128"},
                           "Client networks (CIDR) of our own servers: they may relay to any "
-                          "domain and skip the checks meant for Internet clients (SPF, PTR, "
-                          "HELO, DNSBL, greylisting)."),
+                          "domain, skip the checks meant for Internet clients (SPF, PTR, "
+                          "HELO, sender domain, DNSBL, greylisting) and get no Subject tag. "
+                          "Keep Postfix's mynetworks the same."),
         checkNetwork));
     specs.push_back(booleanSetting(
         "relay.check", &C::relay, &S::check, true,
         "When relay.domains is set, reject at RCPT, with 554 5.7.1 Relay access denied, a "
-        "recipient outside relay.domains "
-        "from a client that is neither trusted nor authenticated. Postfix's own "
-        "reject_unauth_destination does the same; mailgate's check also logs and counts it."));
+        "recipient outside relay.domains from a client that is neither trusted nor "
+        "authenticated, and log it. Needs mailgate first in Postfix's "
+        "smtpd_relay_restrictions (config/postfix/main.cf); Postfix's own "
+        "reject_unauth_destination after it stays as a second lock."));
 }
 
 }  // namespace mailgate

@@ -1,4 +1,4 @@
-// The [scoring] settings (MISSION C7, C8; fields in Config.hpp, the scorer in
+// The [scoring] settings (C7, C8, docs/features.md; fields in Config.hpp, the scorer in
 // gateway/content/Scorer): when a message is spam, what happens to spam, the thresholds
 // above that, the Subject tag, the SpamAssassin-style headers, and weights that override
 // any symbol's score.

@@ -44,7 +44,8 @@ void appendSpfSettings(std::vector<SettingSpec>& specs) {
     using S = SpfSettings;
     specs.push_back(booleanSetting("spf.enabled", &Config::spf, &S::enabled, true,
                                    "Check the sender's SPF record (RFC 7208) at MAIL FROM/RCPT and "
-                                   "add a Received-SPF header."));
+                                   "add a Received-SPF header (through the milter: it needs "
+                                   "policy_header.secret, like the scores below)."));
     specs.push_back(validated(
         stringListSetting("spf.reject_results", &Config::spf, &S::reject_results, {"fail"},
                           "SPF results that reject the mail at RCPT (550 5.7.23, or 5.7.24 for "
