@@ -18,6 +18,7 @@
 #include "gateway/config/SocketAddress.hpp"
 #include "gateway/daemon/DaemonRuntime.hpp"
 #include "gateway/daemon/DaemonStartup.hpp"
+#include "milter/ListenerStop.hpp"
 #include "milter/MilterCallbacks.hpp"
 
 using namespace mailgate;
@@ -132,7 +133,7 @@ int main(int argc, char** argv) {
             continue;
         }
         logger.info(LogLine("milter_stopping").add("signal", static_cast<int>(signal)));
-        smfi_stop();
+        stopMilterListener(initial->milter.socket);
         break;
     }
     milterThread.join();
