@@ -394,6 +394,7 @@ sfsistat onEndOfMessage(SMFICTX* context) {
             throw std::runtime_error(session.buffer_error);
         }
         Decision decision = decide(session);
+        ++installedContext->messages_decided;
         sfsistat status =
             applyVerdict(context, session, decision.evaluation, decision.stage.headers);
         logDecision(session, decision, verdictActionName(decision.evaluation.verdict.action));

@@ -7,6 +7,9 @@
 
 #include <libmilter/mfapi.h>
 
+#include <atomic>
+#include <cstdint>
+
 #include "gateway/config/ConfigHolder.hpp"
 #include "gateway/config/SnapshotCache.hpp"
 #include "gateway/content/ContentPipeline.hpp"
@@ -32,6 +35,7 @@ struct MilterContext {
     RedisConnection& redis;  // personal lists and the auto-whitelist
     MailgateIdGenerator ids;
     SnapshotCache<ContentPipeline> pipelines;
+    std::atomic<std::uint64_t> messages_decided{0};  // for the milter_stopped line
 };
 
 void installMilterContext(MilterContext* context);

@@ -138,6 +138,7 @@ Result<void> RedisConnection::handshakeLocked() {
 }
 
 Result<RedisReply> RedisConnection::sendLocked(const std::vector<std::string>& arguments) {
+    ++waits_;
     std::vector<const char*> pointers;
     std::vector<std::size_t> lengths;
     pointers.reserve(arguments.size());

@@ -6,6 +6,7 @@
 // a pool and does not pipeline.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -46,6 +47,8 @@ class RedisConnection {
     bool connected() const;
     // How many times a command or connection failed since start (for statistics).
     std::uint64_t failureCount() const;
+    // How many commands were sent since start, each one wait for Redis's answer.
+    std::uint64_t waits() const { return waits_.load(); }
     // Where this connection points, for logs: never includes the password.
     std::string describeServer() const;
 
@@ -64,6 +67,7 @@ class RedisConnection {
     std::chrono::milliseconds delay_{0};
     bool reportedDown_ = false;
     std::uint64_t failures_ = 0;
+    std::atomic<std::uint64_t> waits_{0};
 };
 
 }  // namespace mailgate
