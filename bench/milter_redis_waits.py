@@ -74,7 +74,7 @@ def main():
               f"auto-whitelist on; {kind} build {build}")
         for round_number in range(arguments.rounds):
             milter = MilterDaemon(make_subdirectory(directory, f"milter-{round_number}"), redis,
-                                  log_level="warning", build_directory=build,
+                                  log_level="info", build_directory=build,
                                   extra_config={"awl": {"enabled": True},
                                                 "redis": {"health_check_interval_s": 3600}})
             milter.start()
