@@ -11,8 +11,8 @@
 #include <iostream>
 
 #include "bench/LatencySamples.hpp"
+#include "gateway/checks/dnsbl/DnsblCheck.hpp"
 #include "gateway/dns/DnsResolver.hpp"
-#include "gateway/dnsbl/DnsblCheck.hpp"
 
 namespace mailgate::bench {
 namespace {

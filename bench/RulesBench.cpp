@@ -1,6 +1,6 @@
-// mailgate_rules_bench: throughput of the rule engine (gateway/rules/RuleSet, C3, docs/features.md)
-// on a corpus of message files, against the same rules evaluated naively, one RE2 scan per
-// condition (bench/RulesNaiveEvaluation.hpp), in the same run. Every message is parsed
+// mailgate_rules_bench: throughput of the rule engine (gateway/checks/rules/RuleSet, C3,
+// docs/features.md) on a corpus of message files, against the same rules evaluated naively, one RE2
+// scan per condition (bench/RulesNaiveEvaluation.hpp), in the same run. Every message is parsed
 // once before any clock starts (the MIME parse is not measured); then, in interleaved
 // rounds, each side compiles the rules (timed apart) and evaluates every message twice:
 // just compiled (RE2 builds its DFA states lazily), then again with the same compiled
@@ -21,8 +21,8 @@
 
 #include "MilterProtocolCorpus.hpp"
 #include "RulesNaiveEvaluation.hpp"
+#include "gateway/checks/rules/RuleSet.hpp"
 #include "gateway/mime/MimeParser.hpp"
-#include "gateway/rules/RuleSet.hpp"
 
 namespace mailgate::bench {
 namespace {

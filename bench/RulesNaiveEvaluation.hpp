@@ -1,11 +1,11 @@
 // RulesNaiveEvaluation: the peer that mailgate_rules_bench (bench/RulesBench.cpp) measures
 // the rule engine against: the same rules evaluated the way one writes them without
-// gateway/rules/. Every condition is its own RE2 (the pattern text the engine builds:
+// gateway/checks/rules/. Every condition is its own RE2 (the pattern text the engine builds:
 // literal quoted, (?i) unless case_sensitive, anchored for equals, starts with, ends
 // with); rules are evaluated one by one, condition by condition, each condition scanning
 // its item's values with RE2::PartialMatch (one pass over the body per body condition).
 // An item's values are read from the message once per message and shared by its
-// conditions, with the engine's own gateway/rules/RuleValues (and its pattern text), so
+// conditions, with the engine's own gateway/checks/rules/RuleValues (and its pattern text), so
 // what differs from the engine is the scanning, not the address or MIME work. A measuring stick for
 // the benchmark: nothing in mailgate uses it.
 #pragma once
@@ -19,9 +19,9 @@
 #include <string>
 #include <vector>
 
-#include "gateway/config/RuleFile.hpp"
+#include "gateway/checks/rules/RuleFile.hpp"
+#include "gateway/checks/rules/RuleValues.hpp"
 #include "gateway/message/Message.hpp"
-#include "gateway/rules/RuleValues.hpp"
 #include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate::bench {

@@ -37,7 +37,7 @@ def greylist_config(arguments):
     """mailgate-policyd's settings on top of PolicyDaemon's base ones (log level aside)."""
     if arguments.without_greylist:
         return {}
-    greylist = {"enabled": True, "delay_s": DELAY_S, "auto_whitelist_after": 0}
+    greylist = {"enabled": True, "delay_s": DELAY_S, "origin_whitelist_after": 0}
     if arguments.default_whitelists:
         greylist["whitelist_clients_file"] = str(DEBIAN_WHITELISTS / "whitelist_clients")
         greylist["whitelist_recipients_file"] = str(DEBIAN_WHITELISTS / "whitelist_recipients")

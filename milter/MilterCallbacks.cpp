@@ -11,8 +11,7 @@
 #include <exception>
 #include <string>
 
-#include "gateway/awl/AutoWhitelist.hpp"
-#include "gateway/check/PolicyStageHeader.hpp"
+#include "gateway/engine/PolicyStageHeader.hpp"
 #include "gateway/util/AsciiCase.hpp"
 #include "milter/MilterSession.hpp"
 #include "milter/MilterVerdict.hpp"
@@ -119,6 +118,8 @@ sfsistat onNegotiate(SMFICTX* context, unsigned long offeredActions, unsigned lo
         if (session == nullptr) {
             return SMFIS_REJECT;  // libmilter: refuse the connection, the MTA tempfails
         }
+        // SMFIF_ADDRCPT joins when a check first redirects (the ActionPlan can say so);
+        // until then smfi_addrcpt would fail, and the message tempfail, never be lost.
         *actions =
             offeredActions & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT | SMFIF_SETSYMLIST);
         *steps = offeredSteps & (SMFIP_NOUNKNOWN | SMFIP_NR_HDR | SMFIP_NR_BODY);
@@ -251,86 +252,28 @@ sfsistat onBody(SMFICTX* context, unsigned char* chunk, size_t size) {
     });
 }
 
-struct Decision {
-    ContentEvaluation evaluation;
-    PolicyStageReading stage;
-    std::size_t defects = 0;
-    std::string redis_failure;  // personal lists or the AWL could not be read
-};
-
-// The auto-whitelist's adjustment; nothing when it is off, for a first message, or when
-// Redis does not answer (then noted, and the message judged without it).
-std::optional<Symbol> autoWhitelist(const MilterSession& session, const ContentPipeline& pipeline,
-                                    double score, Decision& decision) {
-    const auto& settings = pipeline.awl();
-    auto client = IpAddress::parse(session.envelope.client_address);
-    if (!settings.enabled || !client) {
-        return std::nullopt;
+// The message through the snapshot's content stage: the same entry point as
+// `mailgatectl scan`.
+ContentDecision decide(MilterSession& session, const PolicyStageReading& stage) {
+    auto contentStage = installedContext->stages.get(session.config);
+    ContentInput input;
+    input.envelope = session.envelope;
+    input.size = session.buffer->size();
+    if (session.buffer->inFile()) {
+        input.file = session.buffer->path();
+    } else {
+        input.memory = session.buffer->memory();
     }
-    AutoWhitelistStore store(installedContext->redis);
-    auto history = store.observe(awlNetwork(*client, static_cast<unsigned>(settings.ipv6_prefix)),
-                                 session.envelope.sender, score, settings.expire_after_s);
-    if (!history) {
-        decision.redis_failure = "awl: " + history.error();
-        return std::nullopt;
-    }
-    return awlAdjustment(score, *history, settings.factor);
-}
-
-PersonalListsByRecipient personalLists(const MilterSession& session,
-                                       const ContentPipeline& pipeline, Decision& decision) {
-    PersonalListsByRecipient lists;
-    if (!pipeline.usesPersonalLists()) {
-        return lists;
-    }
-    PersonalListStore store(installedContext->redis);
-    for (const auto& recipient : session.envelope.recipients) {
-        auto own = store.load(recipient);
-        if (!own) {
-            decision.redis_failure += (decision.redis_failure.empty() ? "" : "; ") +
-                                      std::string("personal lists: ") + own.error();
-            return {};  // all or none: recipients are judged alike when Redis is down
-        }
-        if (!own->white.empty() || !own->black.empty()) {
-            lists[lowerCase(recipient)] = std::move(*own);
-        }
-    }
-    return lists;
-}
-
-// The message through the snapshot's content pipeline.
-Decision decide(MilterSession& session) {
-    const auto& settings = session.config->policy_header;
-    Decision decision;
-    decision.stage = readPolicyStageHeaders(session.policy_headers, settings.secret,
-                                            session.envelope.client_address,
-                                            session.envelope.sender, unixNow(), settings.max_age_s);
-    auto pipeline = installedContext->pipelines.get(session.config);
-    auto why = pipeline->reasonNotToScan(session.envelope, session.buffer->size());
-    if (!why.empty()) {
-        decision.evaluation.verdict = ContentPipeline::unscanned(why);
-        return decision;
-    }
-    Message message = session.buffer->inFile()
-                          ? pipeline->parser().parseFile(session.buffer->path(), session.envelope)
-                          : pipeline->parser().parse(session.buffer->memory(), session.envelope);
-    decision.defects = message.defects.size();
-    auto assessment = pipeline->assess(message, decision.stage.symbols);
-    // Whitelisted mail skipped the checks: its score says nothing about the sender.
-    auto awl = assessment.global.whitelisted
-                   ? std::nullopt
-                   : autoWhitelist(session, *pipeline, assessment.score, decision);
-    auto personal = personalLists(session, *pipeline, decision);
-    decision.evaluation = pipeline->decide(message, assessment, awl, personal);
-    return decision;
+    input.policy_symbols = stage.symbols;
+    return contentStage->decideNow(std::move(input));
 }
 
 // The recipients whose own verdict differs from the delivered copy's, as "rcpt=action".
-std::string recipientVerdicts(const ContentEvaluation& evaluation) {
+std::string recipientVerdicts(const ContentDecision& decision) {
     std::string text;
-    for (const auto& recipient : evaluation.recipients) {
-        if (recipient.verdict.action != evaluation.verdict.action ||
-            recipient.verdict.spam != evaluation.verdict.spam) {
+    for (const auto& recipient : decision.recipients) {
+        if (recipient.verdict.action != decision.verdict.action ||
+            recipient.verdict.spam != decision.verdict.spam) {
             text += (text.empty() ? "" : ",") + recipient.recipient + "=" +
                     verdictActionName(recipient.verdict.action) +
                     (recipient.verdict.spam ? "/spam" : "/ham");
@@ -339,8 +282,9 @@ std::string recipientVerdicts(const ContentEvaluation& evaluation) {
     return text;
 }
 
-void logDecision(const MilterSession& session, const Decision& decision, const char* action) {
-    const Verdict& verdict = decision.evaluation.verdict;
+void logDecision(const MilterSession& session, const PolicyStageReading& stage,
+                 const ContentDecision& decision) {
+    const Verdict& verdict = decision.verdict;
     int removed = 0;
     for (const auto& [name, count] : session.own_headers) {
         // The policy daemon's own X-Mailgate-Policy is reported by the policy_* fields.
@@ -358,25 +302,33 @@ void logDecision(const MilterSession& session, const Decision& decision, const c
         .add("headers", session.header_count)
         .add("body_bytes", session.body_bytes)
         .add("removed_forged_headers", removed)
-        .add("policy_symbols", symbolList(decision.stage.symbols))
-        .add("policy_headers_believed", decision.stage.believed)
-        .add("policy_headers_refused", decision.stage.refused)
-        .add("policy_header_refusal", decision.stage.refusal)
-        .add("action", action)
+        .add("policy_symbols", symbolList(stage.symbols))
+        .add("policy_headers_believed", stage.believed)
+        .add("policy_headers_refused", stage.refused)
+        .add("policy_header_refusal", stage.refusal)
+        .add("action", messageAnswerName(decision.answer.kind))
         .add("spam", verdict.spam)
         .add("score", formatSpamScore(verdict.score))
         .add("required", formatSpamScore(verdict.required))
         .add("symbols", symbolList(verdict.symbols))
-        .add("mime_defects", static_cast<std::uint64_t>(decision.defects))
+        .add("mime_defects",
+             static_cast<std::uint64_t>(decision.message ? decision.message->defects.size() : 0))
         .add("reason", verdict.reason);
     if (verdict.reply) {
         line.add("reply", verdict.reply->toString());
     }
-    if (auto differing = recipientVerdicts(decision.evaluation); !differing.empty()) {
+    if (auto differing = recipientVerdicts(decision); !differing.empty()) {
         line.add("recipient_verdicts", differing);
     }
-    if (!decision.redis_failure.empty()) {
-        line.add("redis_failure", decision.redis_failure);
+    if (const auto& kept = decision.answer.delivered_instead_of_rejected; !kept.empty()) {
+        std::string text;
+        for (const auto& recipient : kept) {
+            text += (text.empty() ? "" : ",") + recipient;
+        }
+        line.add("delivered_instead_of_rejected", text);
+    }
+    if (!decision.store_failures.empty()) {
+        line.add("redis_failure", decision.store_failures);
     }
     line.add("config_generation", session.config ? session.config->generation : 0);
     installedContext->logger.info(line);
@@ -393,11 +345,14 @@ sfsistat onEndOfMessage(SMFICTX* context) {
         if (!session.buffer_error.empty()) {
             throw std::runtime_error(session.buffer_error);
         }
-        Decision decision = decide(session);
+        const auto& settings = session.config->policy_header;
+        PolicyStageReading stage = readPolicyStageHeaders(
+            session.policy_headers, settings.secret, session.envelope.client_address,
+            session.envelope.sender, unixNow(), settings.max_age_s);
+        ContentDecision decision = decide(session, stage);
         ++installedContext->messages_decided;
-        sfsistat status =
-            applyVerdict(context, session, decision.evaluation, decision.stage.headers);
-        logDecision(session, decision, verdictActionName(decision.evaluation.verdict.action));
+        sfsistat status = applyDecision(context, session, decision, stage.headers);
+        logDecision(session, stage, decision);
         session.startMessage();
         return status;
     });

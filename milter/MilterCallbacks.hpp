@@ -1,8 +1,8 @@
 // The libmilter callback table of mailgate-milter. Callbacks are thin: they copy what the
 // MTA tells into the MilterSession (envelope, header fields, body bytes) and, at end of
-// message, hand the message to the core's ContentPipeline and apply its Verdict
-// (MilterVerdict.cpp). Any failure inside answers TEMPFAIL so the MTA keeps the mail;
-// nothing is accepted or rejected by accident.
+// message, hand the message to the core's ContentStage and translate its decision into
+// libmilter calls (MilterVerdict.cpp). Any failure inside answers TEMPFAIL so the MTA
+// keeps the mail; nothing is accepted or rejected by accident.
 #pragma once
 
 #include <libmilter/mfapi.h>
@@ -12,29 +12,29 @@
 
 #include "gateway/config/ConfigHolder.hpp"
 #include "gateway/config/SnapshotCache.hpp"
-#include "gateway/content/ContentPipeline.hpp"
+#include "gateway/engine/ContentStage.hpp"
+#include "gateway/engine/Services.hpp"
 #include "gateway/log/Logger.hpp"
 #include "gateway/message/MailgateId.hpp"
-#include "gateway/store/RedisConnection.hpp"
 
 namespace mailgate {
 
 // What every callback needs. libmilter gives callbacks no user pointer, so main() installs
 // this once with installMilterContext() before smfi_main(); it never changes afterwards.
 struct MilterContext {
-    MilterContext(ConfigHolder& configHolder, Logger& log, RedisConnection& redisConnection)
+    MilterContext(ConfigHolder& configHolder, Logger& log, const Services& processServices)
         : config(configHolder),
           logger(log),
-          redis(redisConnection),
-          pipelines([](const Config& snapshot) {
-              return std::make_shared<const ContentPipeline>(snapshot);
+          services(processServices),
+          stages([&processServices](const Config& snapshot) {
+              return std::make_shared<const ContentStage>(snapshot, processServices);
           }) {}
 
     ConfigHolder& config;
     Logger& logger;
-    RedisConnection& redis;  // personal lists and the auto-whitelist
+    const Services& services;  // the Redis client on the milter's I/O thread, counters
     MailgateIdGenerator ids;
-    SnapshotCache<ContentPipeline> pipelines;
+    SnapshotCache<ContentStage> stages;
     std::atomic<std::uint64_t> messages_decided{0};  // for the milter_stopped line
 };
 

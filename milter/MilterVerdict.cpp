@@ -56,17 +56,34 @@ void setSubject(SMFICTX* context, const MilterSession& session, const std::strin
     }
 }
 
-// Per-recipient verdicts (personal lists, Envelope-To rules): a recipient whose copy is
-// deleted, or refused while others take the message, is removed from the envelope.
-void removeRecipients(SMFICTX* context, const ContentEvaluation& evaluation) {
-    for (const auto& recipient : evaluation.recipients) {
-        if (recipient.verdict.action == VerdictAction::Accept || recipient.recipient.empty()) {
+// The recipients without a copy go, redirected copies come (ActionPlan's collapse).
+void changeRecipients(SMFICTX* context, const MessageAnswer& answer) {
+    for (const auto& recipient : answer.remove_recipients) {
+        if (recipient.empty()) {
             continue;
         }
-        std::string address = "<" + recipient.recipient + ">";
+        std::string address = "<" + recipient + ">";
         if (smfi_delrcpt(context, writable(address)) != MI_SUCCESS) {
-            throw std::runtime_error("cannot remove recipient " + recipient.recipient);
+            throw std::runtime_error("cannot remove recipient " + recipient);
         }
+    }
+    for (const auto& recipient : answer.add_recipients) {
+        std::string address = "<" + recipient + ">";
+        if (smfi_addrcpt(context, writable(address)) != MI_SUCCESS) {
+            throw std::runtime_error("cannot add recipient " + recipient);
+        }
+    }
+}
+
+void setReply(SMFICTX* context, const SmtpReply& reply) {
+    std::string code = std::to_string(reply.code);
+    std::string text = foldHeaderValue(reply.text, 0, 1000);  // one line, no CR/LF
+    for (char& c : text) {
+        c = c == '%' ? ' ' : c;  // smfi_setreply reads the text as a format
+    }
+    std::string status = reply.status;
+    if (smfi_setreply(context, writable(code), writable(status), writable(text)) != MI_SUCCESS) {
+        throw std::runtime_error("cannot set the reply");
     }
 }
 
@@ -81,26 +98,27 @@ std::string_view ownHeaderSpelling(std::string_view name) {
     return {};
 }
 
-sfsistat applyVerdict(SMFICTX* context, MilterSession& session, const ContentEvaluation& evaluation,
-                      const std::vector<HeaderField>& stageHeaders) {
-    const Verdict& verdict = evaluation.verdict;
-    if (verdict.action == VerdictAction::Reject && verdict.reply) {
-        const SmtpReply& reply = *verdict.reply;
-        std::string code = std::to_string(reply.code);
-        std::string text = foldHeaderValue(reply.text, 0, 1000);  // one line, no CR/LF
-        for (char& c : text) {
-            c = c == '%' ? ' ' : c;  // smfi_setreply reads the text as a format
-        }
-        if (smfi_setreply(context, writable(code), writable(reply.status), writable(text)) !=
-            MI_SUCCESS) {
-            throw std::runtime_error("cannot set the reject reply");
-        }
-        return SMFIS_REJECT;
+sfsistat applyDecision(SMFICTX* context, MilterSession& session, const ContentDecision& decision,
+                       const std::vector<HeaderField>& stageHeaders) {
+    const MessageAnswer& answer = decision.answer;
+    switch (answer.kind) {
+        case MessageAnswer::Kind::Reject:
+            if (answer.reply) {
+                setReply(context, *answer.reply);
+            }
+            return SMFIS_REJECT;
+        case MessageAnswer::Kind::Tempfail:
+            if (answer.reply) {
+                setReply(context, *answer.reply);
+            }
+            return SMFIS_TEMPFAIL;
+        case MessageAnswer::Kind::Discard:
+            return SMFIS_DISCARD;
+        case MessageAnswer::Kind::Accept:
+            break;
     }
-    if (verdict.action == VerdictAction::Delete) {
-        return SMFIS_DISCARD;
-    }
-    removeRecipients(context, evaluation);
+    const Verdict& verdict = decision.verdict;
+    changeRecipients(context, answer);
     removeOwnHeaders(context, session);
     insertStageHeaders(context, stageHeaders);
     addHeader(context, {kMailgateIdHeader, session.mailgate_id});

@@ -1,9 +1,11 @@
-// Applying the content stage's Verdict through libmilter at end of message: every copy of
-// a header mailgate owns that came with the message is removed first (X-Mailgate-*,
-// X-Spam-*), so downstream filters can trust ours; the policy stage's headers go on top;
-// then reject (550 with the verdict's reply), discard, or accept with X-Mailgate-Id, the
-// spam headers and the Subject tag. A libmilter call that fails throws, which the
-// callback guard turns into TEMPFAIL.
+// Applying the content stage's decision through libmilter at end of message: its
+// MessageAnswer (the per-recipient plan collapsed, gateway/engine/ActionPlan.hpp) becomes
+// tempfail (4xx with the reply), reject (5xx with the reply), discard, or accept: the
+// recipients without a copy removed and redirected ones added, every copy of a header
+// mailgate owns that came with the message removed (X-Mailgate-*, X-Spam-*) so
+// downstream filters can trust ours, the policy stage's headers on top, X-Mailgate-Id,
+// the delivered copy's spam headers and Subject tag. A libmilter call that fails throws,
+// which the callback guard turns into TEMPFAIL. It decides nothing.
 #pragma once
 
 #include <libmilter/mfapi.h>
@@ -11,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "gateway/content/ContentPipeline.hpp"
+#include "gateway/engine/ContentStage.hpp"
 #include "milter/MilterSession.hpp"
 
 namespace mailgate {
@@ -20,9 +22,8 @@ namespace mailgate {
 // (compared case-insensitively), or "" when it is not.
 std::string_view ownHeaderSpelling(std::string_view name);
 
-// Returns what to answer the MTA. Recipients whose own verdict is not the delivered
-// copy's (deleted, or rejected while others accept) are removed from the message.
-sfsistat applyVerdict(SMFICTX* context, MilterSession& session, const ContentEvaluation& evaluation,
-                      const std::vector<HeaderField>& stageHeaders);
+// Returns what to answer the MTA.
+sfsistat applyDecision(SMFICTX* context, MilterSession& session, const ContentDecision& decision,
+                       const std::vector<HeaderField>& stageHeaders);
 
 }  // namespace mailgate

@@ -1,4 +1,5 @@
-// mailgate-milter: the libmilter front end for Postfix and Sendmail.
+// mailgate-milter: the libmilter front end for Postfix and Sendmail. Its services (the
+// asynchronous Redis client on an I/O thread of its own) are built once here.
 // libmilter's own signal thread stops the milter on SIGHUP, so this main() keeps the
 // signals for itself: it runs smfi_main() on a separate thread (which, with all libmilter
 // threads, has HUP/TERM/INT blocked) and leaves them unblocked only in the main thread,
@@ -12,12 +13,16 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <iostream>
 #include <thread>
 
 #include "gateway/config/SocketAddress.hpp"
 #include "gateway/daemon/DaemonRuntime.hpp"
 #include "gateway/daemon/DaemonStartup.hpp"
+#include "gateway/engine/Services.hpp"
+#include "gateway/store/RedisClient.hpp"
+#include "gateway/util/Asio.hpp"
 #include "milter/ListenerStop.hpp"
 #include "milter/MilterCallbacks.hpp"
 
@@ -105,10 +110,26 @@ int main(int argc, char** argv) {
     Logger& logger = runtime.logger;
     ConfigHolder& config = runtime.config;
 
-    MilterContext context(config, logger, runtime.redis);
+    // The asynchronous Redis client lives on an I/O thread of its own; libmilter's worker
+    // threads send it a message's reads in one batch and wait for the answers once.
+    boost::asio::io_context io;
+    auto ioWork = boost::asio::make_work_guard(io);
+    Services services;
+    services.logger = &logger;
+    services.redis = RedisClient::create(io, initial->redis, logger);
+    services.redis->watchHealth(std::chrono::seconds(initial->redis.health_check_interval_s));
+    std::thread ioThread([&io] { io.run(); });
+    MilterContext context(config, logger, services);
     installMilterContext(&context);
+    auto stopIo = [&] {
+        services.redis->stop();
+        ioWork.reset();
+        io.stop();
+        ioThread.join();
+    };
     if (!installSignalHandlers() || !openMilterSocket(*initial, logger)) {
         std::cerr << "mailgate-milter: cannot start; see the log\n";
+        stopIo();
         return 1;
     }
 
@@ -137,6 +158,8 @@ int main(int argc, char** argv) {
         break;
     }
     milterThread.join();
+    std::uint64_t redisWaits = services.redis->waits();
+    stopIo();
     auto address = parseMilterSocketAddress(initial->milter.socket);
     if (address && address->kind == SocketAddress::Kind::Unix) {
         unlink(address->path.c_str());
@@ -145,6 +168,6 @@ int main(int argc, char** argv) {
     // (bench/milter_content.py --recipients N --personal-lists reads them here).
     logger.info(LogLine("milter_stopped")
                     .add("messages", context.messages_decided.load())
-                    .add("redis_waits", runtime.redis.waits()));
+                    .add("redis_waits", redisWaits));
     return milterResult == MI_SUCCESS ? 0 : 1;
 }

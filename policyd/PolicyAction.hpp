@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "gateway/check/CheckOutcome.hpp"
+#include "gateway/engine/CheckOutcome.hpp"
 #include "policyd/PolicyReply.hpp"
 
 namespace mailgate {

@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdio>
 
-#include "gateway/check/PolicyStageHeader.hpp"
+#include "gateway/engine/PolicyStageHeader.hpp"
 #include "policyd/PolicyAction.hpp"
 #include "policyd/SessionFromRequest.hpp"
 
@@ -29,13 +29,12 @@ std::string symbolList(const CheckOutcome& outcome) {
 
 std::string unfinishedChecks(const SmtpStageVerdict& verdict) {
     std::string text;
-    for (const auto& result : verdict.filters.checks) {
-        if (!result.finished) {
-            text += (text.empty() ? "" : ",") + result.check;
+    for (const auto* results : {&verdict.filters.checks, &verdict.post_filters}) {
+        for (const auto& result : *results) {
+            if (!result.finished) {
+                text += (text.empty() ? "" : ",") + result.check;
+            }
         }
-    }
-    if (verdict.greylist && verdict.greylist->state == "unfinished") {
-        text += (text.empty() ? "" : ",") + std::string("greylist");
     }
     return text;
 }
@@ -82,12 +81,10 @@ boost::asio::awaitable<PolicyReply> PolicyDecider::decide(const PolicyRequest& r
     if (session->stage == SmtpStage::Rcpt) {
         session->recipient_count = transaction.recipients_let_through;
     }
+    session->now = unixNow();
     auto policy = policies_.get(config);
     auto deadline = started + std::chrono::milliseconds(config->policyd.reply_deadline_ms);
-    SmtpStageVerdict verdict = co_await policy->evaluate(session, dns_, deadline, unixNow());
-    if (verdict.greylist && verdict.greylist->state == "store_failed") {
-        greylist_store_failures_.fetch_add(1);
-    }
+    SmtpStageVerdict verdict = co_await policy->evaluate(session, deadline);
     std::string header = policyHeader(*config, *session, verdict.merged, transaction);
     PolicyReply reply = policyReplyFor(verdict.merged, header, config->policyd.warn_only);
     if (session->stage == SmtpStage::Rcpt && !verdict.merged.reply) {
@@ -128,12 +125,8 @@ void PolicyDecider::log(const PolicyRequest& request, const Config& config,
     if (!verdict.merged.symbols.empty()) {
         line.add("symbols", symbolList(verdict.merged));
     }
-    if (verdict.greylist) {
-        line.add("greylist", verdict.greylist->state)
-            .add("greylist_detail", verdict.greylist->detail);
-        if (verdict.greylist->state == "store_failed") {
-            line.add("greylist_store_failures", greylist_store_failures_.load());
-        }
+    for (const auto& [name, value] : verdict.merged.log_fields) {
+        line.add(name, value);
     }
     if (!verdict.merged.dependency_failure.empty()) {
         line.add("dependency_failure", verdict.merged.dependency_failure);

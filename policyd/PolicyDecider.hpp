@@ -5,14 +5,12 @@
 // action. It knows nothing of sockets; it never throws for a request.
 #pragma once
 
-#include <atomic>
 #include <memory>
 
-#include "gateway/check/SmtpStagePolicy.hpp"
 #include "gateway/config/Config.hpp"
 #include "gateway/config/SnapshotCache.hpp"
-#include "gateway/dns/DnsLookup.hpp"
-#include "gateway/greylist/GreylistStore.hpp"
+#include "gateway/engine/Services.hpp"
+#include "gateway/engine/SmtpStagePolicy.hpp"
 #include "gateway/log/Logger.hpp"
 #include "policyd/PolicyReply.hpp"
 #include "policyd/PolicyRequest.hpp"
@@ -22,20 +20,15 @@ namespace mailgate {
 
 class PolicyDecider {
   public:
-    PolicyDecider(Logger& logger, DnsLookup& dns, std::shared_ptr<GreylistStore> greylistStore)
-        : logger_(logger),
-          dns_(dns),
-          policies_([store = std::move(greylistStore)](const Config& config) {
-              return std::make_shared<const SmtpStagePolicy>(config, store);
+    // `services` lives as long as the daemon: every snapshot's checks are built with it.
+    PolicyDecider(Logger& logger, const Services& services)
+        : logger_(logger), policies_([&services](const Config& config) {
+              return std::make_shared<const SmtpStagePolicy>(config, services);
           }) {}
 
     boost::asio::awaitable<PolicyReply> decide(const PolicyRequest& request,
                                                PolicyTransaction& transaction,
                                                ConfigSnapshot config);
-
-    // Greylisting decisions made without the store because it failed (Redis down or too
-    // slow for its own timeouts), since start. A deadline cut-off shows as unfinished.
-    std::uint64_t greylistStoreFailures() const { return greylist_store_failures_.load(); }
 
   private:
     std::string policyHeader(const Config& config, const SmtpSession& session,
@@ -44,9 +37,7 @@ class PolicyDecider {
              const PolicyReply& reply, std::int64_t elapsedMicroseconds, std::string_view problem);
 
     Logger& logger_;
-    DnsLookup& dns_;
     SnapshotCache<SmtpStagePolicy> policies_;
-    std::atomic<std::uint64_t> greylist_store_failures_{0};
 };
 
 }  // namespace mailgate

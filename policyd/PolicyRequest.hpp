@@ -26,9 +26,6 @@ class PolicyRequest {
     std::string_view get(std::string_view name) const;
     bool has(std::string_view name) const;
     std::size_t size() const { return spans_.size(); }
-    std::string_view nameAt(std::size_t index) const {
-        return view(spans_[index].name_start, spans_[index].name_size);
-    }
 
     std::string_view protocolState() const { return get("protocol_state"); }
     std::string_view queueId() const { return get("queue_id"); }

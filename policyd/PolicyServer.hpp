@@ -22,7 +22,6 @@ class PolicyServer {
     // Opens every address; unix sockets get `socketMode` permission bits.
     Result<void> listen(const std::vector<std::string>& addresses, int socketMode);
     void stop();
-    std::size_t connectionCount() const { return context_->connections.load(); }
 
   private:
     Result<void> listenInet(const SocketAddress& address);

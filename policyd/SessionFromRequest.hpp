@@ -4,7 +4,7 @@
 // count and the message size. It judges nothing; a request it cannot read is an error.
 #pragma once
 
-#include "gateway/check/SmtpSession.hpp"
+#include "gateway/engine/SmtpSession.hpp"
 #include "gateway/util/Result.hpp"
 #include "policyd/PolicyRequest.hpp"
 

@@ -1,15 +1,16 @@
 // mailgate-policyd: the Postfix SMTP access policy daemon (check_policy_service).
-// Wires config, logging, the DNS resolver, the asynchronous Redis client (greylisting),
-// the decider and the PolicyServer to one io_context run by policyd.threads threads, and
-// handles SIGHUP (reload), SIGTERM and SIGINT (stop).
+// Wires config, logging, the services (the DNS resolver, the asynchronous Redis client and
+// the greylisting store over it), the decider and the PolicyServer to one io_context run
+// by policyd.threads threads, and handles SIGHUP (reload), SIGTERM and SIGINT (stop).
+#include <chrono>
 #include <iostream>
 #include <thread>
 #include <vector>
 
+#include "gateway/checks/greylist/RedisGreylistStore.hpp"
 #include "gateway/daemon/DaemonRuntime.hpp"
 #include "gateway/daemon/DaemonStartup.hpp"
 #include "gateway/dns/DnsResolver.hpp"
-#include "gateway/greylist/RedisGreylistStore.hpp"
 #include "gateway/store/RedisClient.hpp"
 #include "gateway/util/Asio.hpp"
 #include "policyd/PolicyServer.hpp"
@@ -62,7 +63,13 @@ int main(int argc, char** argv) {
         return 1;
     }
     auto redis = RedisClient::create(io, initial->redis, logger);
-    PolicyDecider decider(logger, **resolver, std::make_shared<RedisGreylistStore>(redis));
+    redis->watchHealth(std::chrono::seconds(initial->redis.health_check_interval_s));
+    Services services;
+    services.logger = &logger;
+    services.dns = resolver->get();
+    services.redis = redis;
+    services.greylist_store = std::make_shared<RedisGreylistStore>(redis);
+    PolicyDecider decider(logger, services);
     auto context = std::make_shared<PolicyServerContext>(config, decider, logger);
     PolicyServer server(io, context);
     auto listening =

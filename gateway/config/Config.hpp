@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "gateway/config/RuleFile.hpp"
+#include "gateway/checks/rules/RuleFile.hpp"
+#include "gateway/config/ConfigProblem.hpp"
 
 namespace mailgate {
 
@@ -64,7 +66,7 @@ struct DnsSettings {
     std::int64_t timeout_ms = 0;
 };
 
-// [spf]: see gateway/config/settings/SpfSettings.cpp.
+// [spf]: see gateway/checks/spf/SpfSettings.cpp.
 struct SpfSettings {
     bool enabled = false;
     std::vector<std::string> reject_results;  // result keywords that reject at RCPT
@@ -83,7 +85,7 @@ struct SpfSettings {
     std::string default_explanation;
 };
 
-// [dnsbl]: see gateway/config/settings/DnsblSettings.cpp and gateway/dnsbl/.
+// [dnsbl]: see gateway/checks/dnsbl/DnsblSettings.cpp and gateway/dnsbl/.
 struct DnsblSettings {
     bool enabled = false;
     std::vector<std::string> zones;  // "[LABEL:]ZONE[=CODES|&MASK][*WEIGHT]"
@@ -116,14 +118,14 @@ struct ClientCheckSettings {
     double score_sender_domain_null_mx = 0;
 };
 
-// [access] (A9): see settings/AccessSettings.cpp and gateway/access/.
+// [access] (A9): see gateway/checks/access/.
 struct AccessSettings {
     std::vector<std::string> banned_clients;
     std::vector<std::string> allowed_clients;  // empty: everyone not banned
     std::string reject_text;
 };
 
-// [relay] (A4): see settings/RelaySettings.cpp and gateway/relay/.
+// [relay] (A4): see gateway/checks/relay/.
 struct RelaySettings {
     bool check = true;  // reject relaying at RCPT (Postfix's reject_unauth_destination)
     std::vector<std::string> domains;
@@ -146,7 +148,7 @@ struct LimitSettings {
     std::int64_t max_message_size = 0;  // bytes; 0: no limit
 };
 
-// [greylist] (C14): see settings/GreylistSettings.cpp and gateway/greylist/.
+// [greylist] (C14): see gateway/checks/greylist/.
 enum class GreylistAction { DeferIfPermit, Defer };
 enum class GreylistFailurePolicy { Dunno, Tempfail };
 
@@ -155,8 +157,8 @@ struct GreylistSettings {
     std::int64_t delay_s = 300;
     std::int64_t retry_window_s = 172800;
     std::int64_t pass_lifetime_s = 3024000;
-    std::int64_t auto_whitelist_after = 5;
-    std::int64_t auto_whitelist_interval_s = 3600;
+    std::int64_t origin_whitelist_after = 5;
+    std::int64_t origin_whitelist_interval_s = 3600;
     std::int64_t ipv4_prefix = 24;
     std::int64_t ipv6_prefix = 64;
     bool key_on_spf_domain = false;
@@ -173,7 +175,7 @@ struct GreylistSettings {
 };
 
 // [policy_header]: how the policy stage's results reach the milter (see
-// gateway/check/PolicyStageHeader.hpp).
+// gateway/engine/PolicyStageHeader.hpp).
 struct PolicyHeaderSettings {
     std::string secret;  // shared by both daemons; empty: nothing is passed on
     std::int64_t max_age_s = 3600;
@@ -191,7 +193,7 @@ struct ContentSettings {
     bool filter_authenticated = true;  // C13
 };
 
-// [header_checks] (B4) and [mime_checks] (C12): gateway/content/.
+// [header_checks] (B4) and [mime_checks] (C12): gateway/checks/header_syntax/ and broken_mime/.
 struct HeaderCheckSettings {
     ClientCheckAction action = ClientCheckAction::Score;
     double score_invalid_address = 0;
@@ -214,7 +216,7 @@ struct MimeCheckSettings {
     double score_parameter = 0;
 };
 
-// [scoring] (C7, C8): gateway/content/Scorer.
+// [scoring] (C7, C8): gateway/engine/Scorer.
 enum class SpamAction { Tag, Quarantine, Delete, Reject };
 
 struct ScoringSettings {
@@ -228,7 +230,7 @@ struct ScoringSettings {
     std::vector<std::string> symbol_weights;  // "NAME=SCORE"
 };
 
-// [lists] (C4, C5): gateway/lists/.
+// [lists] (C4, C5): gateway/checks/lists/.
 struct ListSettings {
     std::vector<std::string> whitelist;  // "from:...", "to:...", "client:..."
     std::vector<std::string> blacklist;
@@ -236,7 +238,7 @@ struct ListSettings {
     bool personal = true;  // consult each recipient's own lists in Redis
 };
 
-// [awl] (C6): gateway/awl/.
+// [awl] (C6): gateway/checks/auto_whitelist/.
 struct AwlSettings {
     bool enabled = false;
     double factor = 0.5;
@@ -246,6 +248,12 @@ struct AwlSettings {
 
 struct RulesSettings {
     std::string directory;
+};
+
+// Where a setting was written in the config file, for problems found after loading.
+struct SettingPosition {
+    int line = 0;
+    int column = 0;
 };
 
 struct Config {
@@ -273,6 +281,12 @@ struct Config {
 
     // Where this snapshot came from, for logs and for resolving relative paths.
     std::filesystem::path source_file;
+    // Where each key set in the file was written (checks of the whole snapshot against
+    // the check registry report at FILE:LINE too).
+    std::map<std::string, SettingPosition> setting_positions;
+    // Renamed keys the file still uses: they work; the daemons log these at start and
+    // reload, check-config prints them.
+    std::vector<ConfigProblem> deprecations;
     // The rule files found in rules.directory, parsed and checked for shape.
     std::vector<RuleFile> rule_files;
     // Counts reloads: 1 for the snapshot a daemon started with.

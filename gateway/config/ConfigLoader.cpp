@@ -9,9 +9,10 @@
 #include <map>
 #include <sstream>
 
+#include "gateway/checks/rules/RuleFile.hpp"
 #include "gateway/config/EntryChecks.hpp"
-#include "gateway/config/RuleFile.hpp"
 #include "gateway/config/SettingSpec.hpp"
+#include "gateway/util/EditDistance.hpp"
 #include "gateway/util/Result.hpp"
 
 namespace mailgate {
@@ -24,23 +25,6 @@ struct Position {
 
 Position positionOf(const toml::source_region& region) {
     return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
-}
-
-std::size_t editDistance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) {
-        row[j] = j;
-    }
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
 }
 
 std::string suggestionFor(const std::string& key) {
@@ -196,8 +180,19 @@ class Loading {
         }
     }
 
-    void readSetting(const std::string& key, Position position, const toml::node& node,
+    void readSetting(const std::string& written, Position position, const toml::node& node,
                      Config& config) {
+        std::string key = written;
+        if (const SettingAlias* alias = findAlias(written)) {
+            deprecations_.push_back({name_, position.line, position.column, written,
+                                     "renamed to " + alias->new_key +
+                                         "; the old name still works, but write the new one"});
+            key = alias->new_key;
+        }
+        if (positions_.count(key) != 0) {
+            report(position, written, "set twice (" + key + " has another name for it)");
+            return;
+        }
         const SettingSpec* spec = findSetting(key);
         if (spec == nullptr) {
             report(position, key, "unknown key" + suggestionFor(key));
@@ -339,6 +334,10 @@ class Loading {
         outcome.problems = std::move(problems_);
         if (outcome.problems.empty()) {
             config.source_file = name_;
+            config.deprecations = std::move(deprecations_);
+            for (const auto& [key, position] : positions_) {
+                config.setting_positions[key] = {position.line, position.column};
+            }
             outcome.config = std::make_shared<const Config>(std::move(config));
         }
         return outcome;
@@ -347,6 +346,7 @@ class Loading {
     std::string name_;
     std::filesystem::path base_;
     std::vector<ConfigProblem> problems_;
+    std::vector<ConfigProblem> deprecations_;
     std::map<std::string, Position> positions_;
 };
 

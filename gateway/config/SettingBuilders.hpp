@@ -1,7 +1,7 @@
 // Builders for SettingSpec entries (integer, number, boolean, string, list, choice, and
 // the secret/octal/restart/validated modifiers), shared by the files that declare the
-// settings of one section each (SettingRegistry.cpp and gateway/config/settings/*.cpp).
-// Only those files include it; nothing else declares settings.
+// settings of one section each (SettingRegistry.cpp and gateway/checks/*/*Settings.cpp and
+// gateway/engine/*Settings.cpp). Only those files include it; nothing else declares settings.
 #pragma once
 
 #include <algorithm>
@@ -188,8 +188,10 @@ void appendLimitSettings(std::vector<SettingSpec>& specs);
 void appendGreylistSettings(std::vector<SettingSpec>& specs);
 void appendPolicyHeaderSettings(std::vector<SettingSpec>& specs);
 void appendContentSettings(std::vector<SettingSpec>& specs);
-void appendContentCheckSettings(std::vector<SettingSpec>& specs);
+void appendHeaderCheckSettings(std::vector<SettingSpec>& specs);
+void appendMimeCheckSettings(std::vector<SettingSpec>& specs);
 void appendScoringSettings(std::vector<SettingSpec>& specs);
 void appendListSettings(std::vector<SettingSpec>& specs);
+void appendAwlSettings(std::vector<SettingSpec>& specs);
 
 }  // namespace mailgate

@@ -190,9 +190,11 @@ std::vector<SettingSpec> buildRegistry() {
     appendGreylistSettings(specs);
     appendPolicyHeaderSettings(specs);
     appendContentSettings(specs);
-    appendContentCheckSettings(specs);
+    appendHeaderCheckSettings(specs);
+    appendMimeCheckSettings(specs);
     appendScoringSettings(specs);
     appendListSettings(specs);
+    appendAwlSettings(specs);
 
     specs.push_back(stringSetting(
         "rules.directory", &C::rules, &RulesSettings::directory, "rules.d",
@@ -205,6 +207,24 @@ std::vector<SettingSpec> buildRegistry() {
 const std::vector<SettingSpec>& settingRegistry() {
     static const std::vector<SettingSpec> registry = buildRegistry();
     return registry;
+}
+
+const std::vector<SettingAlias>& settingAliases() {
+    // Greylisting's own client auto-whitelist, named apart from the auto-whitelist (C6).
+    static const std::vector<SettingAlias> aliases = {
+        {"greylist.auto_whitelist_after", "greylist.origin_whitelist_after"},
+        {"greylist.auto_whitelist_interval_s", "greylist.origin_whitelist_interval_s"},
+    };
+    return aliases;
+}
+
+const SettingAlias* findAlias(std::string_view key) {
+    for (const auto& alias : settingAliases()) {
+        if (alias.old_key == key) {
+            return &alias;
+        }
+    }
+    return nullptr;
 }
 
 const SettingSpec* findSetting(std::string_view key) {

@@ -48,6 +48,16 @@ struct SettingSpec {
 // Every setting, in documentation order.
 const std::vector<SettingSpec>& settingRegistry();
 const SettingSpec* findSetting(std::string_view key);
+
+// A key that was renamed: a file that still says `old_key` keeps working, and the loader
+// says once, as a deprecation, which name to write instead.
+struct SettingAlias {
+    std::string old_key;
+    std::string new_key;
+};
+const std::vector<SettingAlias>& settingAliases();
+// The alias whose old name is `key`, or null.
+const SettingAlias* findAlias(std::string_view key);
 bool isKnownSection(std::string_view section);
 
 // A snapshot with every setting at its default.

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "gateway/config/SettingSpec.hpp"
+#include "gateway/engine/CheckedConfig.hpp"
 
 namespace mailgate {
 
@@ -36,7 +37,7 @@ std::optional<DaemonOptions> parseDaemonOptions(int argc, char** argv, const std
 }
 
 ConfigSnapshot loadStartupConfig(const std::filesystem::path& path) {
-    auto outcome = ConfigLoader::loadFile(path);
+    auto outcome = loadCheckedConfig(path);
     if (!outcome.ok()) {
         std::cerr << describeProblems(outcome.problems);
         std::cerr << "config " << path.string() << " has " << outcome.problems.size()
@@ -46,8 +47,16 @@ ConfigSnapshot loadStartupConfig(const std::filesystem::path& path) {
     return outcome.config;
 }
 
+void logDeprecations(const Config& config, Logger& logger) {
+    for (const auto& deprecation : config.deprecations) {
+        logger.warning(LogLine("config_deprecated_key")
+                           .add("key", deprecation.key)
+                           .add("where", deprecation.describe()));
+    }
+}
+
 bool reloadConfig(ConfigHolder& holder, const std::filesystem::path& path, Logger& logger) {
-    auto outcome = ConfigLoader::loadFile(path);
+    auto outcome = loadCheckedConfig(path);
     if (!outcome.ok()) {
         // Reopen the log with the settings in force, so logrotate works even while the
         // file on disk is broken.
@@ -73,6 +82,7 @@ bool reloadConfig(ConfigHolder& holder, const std::filesystem::path& path, Logge
                     .add("rule_files", static_cast<std::int64_t>(after->rule_files.size()))
                     .add("log_level", logLevelName(after->log.level)));
     logger.configure(after->log);
+    logDeprecations(*after, logger);
     return true;
 }
 

@@ -26,6 +26,9 @@ std::optional<DaemonOptions> parseDaemonOptions(int argc, char** argv, const std
 // Loads the startup config; prints its problems to stderr and returns null on failure.
 ConfigSnapshot loadStartupConfig(const std::filesystem::path& path);
 
+// One config_deprecated_key warning per renamed key the snapshot's file still uses.
+void logDeprecations(const Config& config, Logger& logger);
+
 // Re-reads the config file and swaps it in when valid, reconfiguring the logger.
 // Returns true when the new snapshot was installed.
 bool reloadConfig(ConfigHolder& holder, const std::filesystem::path& path, Logger& logger);

@@ -53,7 +53,6 @@ class IpNetwork {
     static Result<IpNetwork> parse(std::string_view text);
     bool contains(const IpAddress& address) const;
     const IpAddress& address() const { return address_; }
-    unsigned prefixLength() const { return prefix_; }
     std::string toString() const;
 
   private:

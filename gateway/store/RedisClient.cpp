@@ -4,8 +4,10 @@
 #include <hiredis/hiredis.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "gateway/store/HiredisReply.hpp"
+#include "gateway/store/RedisHandshake.hpp"
 
 namespace mailgate {
 
@@ -31,6 +33,7 @@ RedisClient::RedisClient(asio::io_context& io, RedisSettings settings, Logger& l
       socket_(strand_),
       resolver_(strand_),
       timeout_(strand_),
+      health_(strand_),
       readBuffer_(16384) {}
 
 RedisClient::~RedisClient() {
@@ -54,18 +57,86 @@ void RedisClient::send(std::vector<std::string> arguments, Completion done) {
 }
 
 asio::awaitable<Result<RedisReply>> RedisClient::command(std::vector<std::string> arguments) {
+    ++waits_;
     auto initiation = [this](auto handler, std::vector<std::string> sent) {
+        // The work guard keeps the awaiting coroutine's io_context running until the
+        // answer is posted back to it.
+        auto work = asio::make_work_guard(asio::get_associated_executor(handler));
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        send(std::move(sent), [shared](Result<RedisReply> reply) {
-            auto executor = asio::get_associated_executor(*shared);
-            asio::post(executor, [shared, reply = std::move(reply)]() mutable {
+        send(std::move(sent), [shared, work](Result<RedisReply> reply) mutable {
+            asio::post(work.get_executor(), [shared, reply = std::move(reply)]() mutable {
                 (*shared)(std::move(reply));
             });
+            work.reset();
         });
     };
     co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
                                             void(Result<RedisReply>)>(
         initiation, asio::use_awaitable, std::move(arguments));
+}
+
+asio::awaitable<std::vector<Result<RedisReply>>> RedisClient::pipeline(
+    std::vector<std::vector<std::string>> commands) {
+    ++waits_;
+    using Replies = std::vector<Result<RedisReply>>;
+    auto initiation = [this](auto handler, std::vector<std::vector<std::string>> sent) {
+        auto work = asio::make_work_guard(asio::get_associated_executor(handler));
+        struct Gathering {
+            std::vector<std::optional<Result<RedisReply>>> replies;
+            std::size_t left = 0;
+        };
+        auto gathering = std::make_shared<Gathering>();
+        gathering->replies.resize(sent.size());
+        gathering->left = sent.size();
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        auto finish = [gathering, shared, work]() mutable {
+            Replies replies;
+            for (auto& reply : gathering->replies) {
+                replies.push_back(std::move(*reply));
+            }
+            asio::post(work.get_executor(), [shared, replies = std::move(replies)]() mutable {
+                (*shared)(std::move(replies));
+            });
+            work.reset();
+        };
+        if (sent.empty()) {
+            finish();
+            return;
+        }
+        // One dispatch: the commands go out together, in order, before any other's.
+        asio::dispatch(strand_, [self = shared_from_this(), sent = std::move(sent), gathering,
+                                 finish]() mutable {
+            for (std::size_t i = 0; i < sent.size(); ++i) {
+                self->sendOnStrand(std::move(sent[i]),
+                                   [gathering, finish, i](Result<RedisReply> reply) mutable {
+                                       gathering->replies[i] = std::move(reply);
+                                       if (--gathering->left == 0) {
+                                           finish();
+                                       }
+                                   });
+            }
+        });
+    };
+    co_return co_await asio::async_initiate<decltype(asio::use_awaitable), void(Replies)>(
+        initiation, asio::use_awaitable, std::move(commands));
+}
+
+void RedisClient::watchHealth(std::chrono::seconds interval) {
+    asio::dispatch(strand_, [self = shared_from_this(), interval] { self->checkHealth(interval); });
+}
+
+void RedisClient::checkHealth(std::chrono::seconds interval) {
+    if (state_ == State::Stopped) {
+        return;
+    }
+    // The answer is not needed: the connection logs its own transitions.
+    sendOnStrand({"PING"}, [](Result<RedisReply>) {});
+    health_.expires_after(interval);
+    health_.async_wait([self = shared_from_this(), interval](boost::system::error_code error) {
+        if (!error) {
+            self->checkHealth(interval);
+        }
+    });
 }
 
 void RedisClient::stop() {
@@ -74,6 +145,7 @@ void RedisClient::stop() {
         boost::system::error_code ignored;
         self->resolver_.cancel();
         self->timeout_.cancel();
+        self->health_.cancel();
         self->socket_.close(ignored);
         self->failAllPending("redis client stopped");
     });
@@ -139,19 +211,7 @@ void RedisClient::connect() {
 
 void RedisClient::queueHandshake() {
     auto deadline = Clock::now() + std::chrono::milliseconds(settings_.connect_timeout_ms);
-    std::vector<std::vector<std::string>> steps;
-    if (!settings_.password.empty()) {
-        if (settings_.username.empty()) {
-            steps.push_back({"AUTH", settings_.password});
-        } else {
-            steps.push_back({"AUTH", settings_.username, settings_.password});
-        }
-    }
-    if (settings_.database != 0) {
-        steps.push_back({"SELECT", std::to_string(settings_.database)});
-    }
-    // PING answers LOADING while Redis reads its dataset after a restart.
-    steps.push_back({"PING"});
+    auto steps = redisHandshake(settings_);
     for (std::size_t i = 0; i < steps.size(); ++i) {
         std::string name = steps[i].front();
         bool last = i + 1 == steps.size();
@@ -168,9 +228,12 @@ void RedisClient::queueHandshake() {
                 }
                 timeout_.cancel();
                 armTimeout();
-                if (reportedDown_) {
+                if (!everConnected_) {
+                    logger_.info(LogLine("redis_connected").add("server", describeServer()));
+                } else if (reportedDown_) {
                     logger_.info(LogLine("redis_available").add("server", describeServer()));
                 }
+                everConnected_ = true;
                 reportedDown_ = false;
                 delay_ = std::chrono::milliseconds(0);
             }

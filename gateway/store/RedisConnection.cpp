@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "gateway/store/HiredisReply.hpp"
+#include "gateway/store/RedisHandshake.hpp"
 
 namespace mailgate {
 namespace {
@@ -111,20 +112,7 @@ Result<void> RedisConnection::connectLocked() {
 }
 
 Result<void> RedisConnection::handshakeLocked() {
-    std::vector<std::vector<std::string>> steps;
-    if (!settings_.password.empty()) {
-        if (settings_.username.empty()) {
-            steps.push_back({"AUTH", settings_.password});
-        } else {
-            steps.push_back({"AUTH", settings_.username, settings_.password});
-        }
-    }
-    if (settings_.database != 0) {
-        steps.push_back({"SELECT", std::to_string(settings_.database)});
-    }
-    // PING answers LOADING while Redis reads its dataset after a restart.
-    steps.push_back({"PING"});
-    for (const auto& step : steps) {
+    for (const auto& step : redisHandshake(settings_)) {
         auto reply = sendLocked(step);
         if (!reply) {
             return makeError(reply.error());

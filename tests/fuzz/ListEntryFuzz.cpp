@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/greylist/GreylistWhitelist.hpp"
-#include "gateway/greylist/SenderNormalizer.hpp"
+#include "gateway/checks/greylist/GreylistWhitelist.hpp"
+#include "gateway/checks/greylist/SenderNormalizer.hpp"
 #include "gateway/net/ClientPattern.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

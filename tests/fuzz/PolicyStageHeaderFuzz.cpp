@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/check/PolicyStageHeader.hpp"
+#include "gateway/engine/PolicyStageHeader.hpp"
 
 namespace {
 const std::string kSecret = "fuzzing-secret-0123456789abcdef";

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "gateway/config/RuleFile.hpp"
+#include "gateway/checks/rules/RuleFile.hpp"
+#include "gateway/checks/rules/RuleSet.hpp"
 #include "gateway/mime/MimeParser.hpp"
-#include "gateway/rules/RuleSet.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -17,8 +17,8 @@ DELAY = 2
 
 
 def greylisting(**overrides):
-    settings = {"enabled": True, "delay_s": DELAY, "auto_whitelist_after": 0,
-                "auto_whitelist_interval_s": 0}
+    settings = {"enabled": True, "delay_s": DELAY, "origin_whitelist_after": 0,
+                "origin_whitelist_interval_s": 0}
     settings.update(overrides)
     return {"greylist": settings, "relay": {"domains": ["example.test"]}}
 
@@ -82,7 +82,7 @@ def test_C14_a_rotating_bulk_sender_still_finds_its_triplet(greylisting_gateway)
 
 
 def test_C14_an_auto_whitelisted_client_network_passes_at_once(gateway_factory):
-    gateway = gateway_factory(extra_config=greylisting(auto_whitelist_after=2))
+    gateway = gateway_factory(extra_config=greylisting(origin_whitelist_after=2))
     for recipient in ("one@example.test", "two@example.test"):
         deferred = send_from(gateway, "198.51.100.7", recipient=recipient)
         assert "450 4.7.1" in deferred.stdout, transcript(deferred)
@@ -154,7 +154,7 @@ def greylist_command(gateway, *arguments):
 
 
 def test_C14_mailgatectl_greylist_lists_shows_and_removes(gateway_factory):
-    gateway = gateway_factory(extra_config=greylisting(auto_whitelist_after=1))
+    gateway = gateway_factory(extra_config=greylisting(origin_whitelist_after=1))
     deferred = send_from(gateway, "192.0.2.100", recipient="erin@example.test")
     assert "450 4.7.1" in deferred.stdout, transcript(deferred)
 

@@ -177,3 +177,29 @@ def test_F1_a_burst_of_sighups_reloads_and_never_stops_the_milter(milter_daemon)
     time.sleep(1.0)
     assert milter_daemon.is_running()
     assert "milter_stopping" not in milter_daemon.log_text(since=position)
+
+
+def test_F1_a_renamed_key_still_works_and_is_logged_as_deprecated(policy_daemon, tmp_path):
+    position = policy_daemon.log_position()
+    document = policy_daemon.config_document()
+    document["greylist"] = {"auto_whitelist_after": 9}
+    policy_daemon.reload(document)
+    line = policy_daemon.wait_for_log(r"event=config_deprecated_key [^\n]*", since=position)
+    assert "key=greylist.auto_whitelist_after" in line.group(0), line.group(0)
+    assert "renamed to greylist.origin_whitelist_after" in line.group(0), line.group(0)
+    policy_daemon.wait_for_log(r"event=config_reloaded .*generation=2", since=position)
+    shown = run_mailgatectl("show-config", policy_daemon.config_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "origin_whitelist_after = 9" in shown.stdout
+    checked = run_mailgatectl("check-config", policy_daemon.config_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "warning:" in checked.stderr and "greylist.origin_whitelist_after" in checked.stderr
+
+
+def test_F1_a_weight_for_a_symbol_no_check_emits_is_refused_at_its_line(tmp_path):
+    config = tmp_path / "mailgate.toml"
+    config.write_text("[scoring]\nsymbol_weights = [\"MISSING_DATE=0\", \"DNSBL_ZNE=4\"]\n")
+    result = run_mailgatectl("check-config", config)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"{config}:2:1: scoring.symbol_weights: \"DNSBL_ZNE\" is not a symbol any check " \
+           "emits" in result.stderr, result.stderr

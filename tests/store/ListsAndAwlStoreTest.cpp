@@ -7,9 +7,9 @@
 
 #include <algorithm>
 
-#include "gateway/awl/AutoWhitelist.hpp"
+#include "gateway/checks/auto_whitelist/AutoWhitelist.hpp"
+#include "gateway/checks/lists/PersonalListStore.hpp"
 #include "gateway/config/SettingSpec.hpp"
-#include "gateway/lists/PersonalListStore.hpp"
 #include "gateway/store/RedisConnection.hpp"
 #include "tests/support/QuietLogger.hpp"
 #include "tests/support/RedisServerProcess.hpp"

@@ -4,8 +4,8 @@
 // store failing cleanly when Redis is down. Times are passed in, so nothing sleeps.
 #include <gtest/gtest.h>
 
+#include "gateway/checks/greylist/RedisGreylistStore.hpp"
 #include "gateway/config/SettingSpec.hpp"
-#include "gateway/greylist/RedisGreylistStore.hpp"
 #include "gateway/store/RedisConnection.hpp"
 #include "tests/support/QuietLogger.hpp"
 #include "tests/support/RedisServerProcess.hpp"
@@ -34,8 +34,8 @@ class GreylistStoreTest : public ::testing::Test {
         timing_.delay_s = 300;
         timing_.retry_window_s = 3600;
         timing_.pass_lifetime_s = 86400;
-        timing_.auto_whitelist_after = 3;
-        timing_.auto_whitelist_interval_s = 0;
+        timing_.origin_whitelist_after = 3;
+        timing_.origin_whitelist_interval_s = 0;
     }
 
     Result<GreylistObservation> observe(const GreylistTriplet& triplet, std::int64_t now) {
@@ -123,7 +123,7 @@ TEST_F(GreylistStoreTest, AnOriginWithEnoughDeliveriesIsWhitelisted) {
 }
 
 TEST_F(GreylistStoreTest, DeliveriesCountAtMostOncePerInterval) {
-    timing_.auto_whitelist_interval_s = 3600;
+    timing_.origin_whitelist_interval_s = 3600;
     EXPECT_EQ(statusAt(triplet_, start_), GreylistStatus::New);
     EXPECT_EQ(statusAt(triplet_, start_ + 301), GreylistStatus::Passed);
     for (int i = 0; i < 5; ++i) {

@@ -7,7 +7,7 @@
 #include <deque>
 #include <vector>
 
-#include "gateway/greylist/GreylistStore.hpp"
+#include "gateway/checks/greylist/GreylistStore.hpp"
 
 namespace mailgate::testing {
 

@@ -4,6 +4,7 @@
 # MAIL, RCPT, DATA, headers, end of headers, body chunks, end of message with the
 # modifications it asks for, abort, and quit. Written from libmilter's mfdef.h; it is a
 # test tool, not an MTA: it applies nothing, it records.
+import re
 import socket
 import struct
 from dataclasses import dataclass, field
@@ -213,13 +214,30 @@ class MilterClient:
         for recipient in recipients:
             assert self.rcpt(recipient)[0] == "continue"
         assert self.data()[0] == "continue"
-        head, _, body = raw.partition(b"\r\n\r\n")
-        for name, value in parse_header_block(head):
+        fields, body = split_message(raw)
+        for name, value in fields:
             self.header(name, value)
         assert self.end_of_headers()[0] == "continue"
         for start in range(0, len(body), chunk_size):
             self.body(body[start:start + chunk_size])
         return self.end_of_message()
+
+
+HEADER_NAME = re.compile(rb"^[!-9;-~]+:")
+
+
+def split_message(raw):
+    """(header fields, body) of a CRLF message, split where Postfix's cleanup splits it:
+    the headers end at the first empty line (dropped) or at the first line that is neither
+    a header field nor a continuation (kept, as the body's first line)."""
+    lines = raw.split(b"\r\n")
+    count = 0
+    for count, line in enumerate(lines):
+        if line == b"":
+            return parse_header_block(b"\r\n".join(lines[:count])), b"\r\n".join(lines[count + 1:])
+        if not HEADER_NAME.match(line) and not (count > 0 and line[:1] in (b" ", b"\t")):
+            return parse_header_block(b"\r\n".join(lines[:count])), b"\r\n".join(lines[count:])
+    return parse_header_block(raw), b""
 
 
 def parse_header_block(head):

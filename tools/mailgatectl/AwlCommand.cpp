@@ -8,7 +8,7 @@
 #include <iostream>
 #include <optional>
 
-#include "gateway/awl/AutoWhitelist.hpp"
+#include "gateway/checks/auto_whitelist/AutoWhitelist.hpp"
 #include "gateway/log/LogLine.hpp"
 #include "gateway/store/RedisConnection.hpp"
 #include "tools/mailgatectl/CommandSetup.hpp"
@@ -135,20 +135,14 @@ int show(AutoWhitelistStore& store, const std::string& network, bool json) {
 }  // namespace
 
 int runAwl(const CommandLine& line) {
-    auto options = parseOptions(line.arguments);
-    if (!options) {
-        std::cerr << kUsage;
-        return 2;
+    int status = 0;
+    auto start = startCommand(line, "awl", kUsage, parseOptions(line.arguments), true, status);
+    if (!start) {
+        return status;
     }
-    auto loaded = loadCommandConfig(line);
-    if (!loaded) {
-        std::cerr << loaded.error();
-        return 1;
-    }
-    CommandRedis redis(loaded->redis);
-    if (!redis.connect("awl")) {
-        return 1;
-    }
+    auto* options = &start->options;
+    const Config* loaded = &start->config;
+    CommandRedis& redis = *start->redis;
     AutoWhitelistStore store(redis.connection());
     if (options->action == "list") {
         return list(store, *options);

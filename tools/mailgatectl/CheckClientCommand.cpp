@@ -8,9 +8,9 @@
 #include <optional>
 #include <sstream>
 
-#include "gateway/check/SmtpStageChecks.hpp"
-#include "gateway/checks/HostNameSyntax.hpp"
 #include "gateway/dns/DnsResolver.hpp"
+#include "gateway/engine/SmtpStageChecks.hpp"
+#include "gateway/net/HostNameSyntax.hpp"
 #include "tools/mailgatectl/CommandSetup.hpp"
 
 namespace mailgate {
@@ -156,24 +156,24 @@ void printOutcome(const SmtpStageOutcome& outcome) {
 }  // namespace
 
 int runCheckClient(const CommandLine& line) {
-    auto options = parseOptions(line.arguments);
-    if (!options) {
-        std::cerr << kUsage;
-        return 2;
+    int status = 0;
+    auto start =
+        startCommand(line, "check-client", kUsage, parseOptions(line.arguments), false, status);
+    if (!start) {
+        return status;
     }
-    auto loaded = loadCommandConfig(line);
-    if (!loaded) {
-        std::cerr << loaded.error();
-        return 1;
-    }
-    Config config = std::move(*loaded);
+    auto* options = &start->options;
+    Config& config = start->config;
     for (const auto& [check, action] : options->overrides) {
         if (!applyOverride(config, check, action)) {
             std::cerr << "mailgatectl check-client: unknown check \"" << check << "\"\n" << kUsage;
             return 2;
         }
     }
-    const SmtpStageChecks checks = SmtpStageChecks::fromConfig(config);
+    // Every check of the SMTP stage but the post-filters (greylisting would record the
+    // client in Redis: this command only looks).
+    const SmtpStageChecks checks = SmtpStageChecks::fromRegistry(
+        config, Services{}, {CheckPhase::PreFilter, CheckPhase::Filter});
     std::cout << "checks:";
     for (const auto& name : checks.names()) {
         std::cout << " " << name;

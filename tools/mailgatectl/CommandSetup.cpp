@@ -5,8 +5,16 @@
 
 #include "gateway/config/ConfigLoader.hpp"
 #include "gateway/config/SettingSpec.hpp"
+#include "gateway/engine/CheckedConfig.hpp"
 
 namespace mailgate {
+
+LogSettings quietLogSettings() {
+    LogSettings quiet;
+    quiet.destination = LogDestination::Stderr;
+    quiet.level = LogLevel::Error;
+    return quiet;
+}
 
 bool takeResolverOption(const std::vector<std::string>& arguments, std::size_t& index,
                         ResolverChoice& choice) {
@@ -29,7 +37,7 @@ Result<Config> loadCommandConfig(const CommandLine& line) {
     if (!line.config_given && !std::filesystem::exists(line.config_path)) {
         return defaultConfig();
     }
-    auto outcome = ConfigLoader::loadFile(line.config_path);
+    auto outcome = loadCheckedConfig(line.config_path);
     if (!outcome.ok()) {
         return makeError(describeProblems(outcome.problems));
     }

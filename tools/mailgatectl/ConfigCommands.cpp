@@ -5,6 +5,7 @@
 
 #include "gateway/config/ConfigLoader.hpp"
 #include "gateway/config/SettingSpec.hpp"
+#include "gateway/engine/CheckedConfig.hpp"
 #include "tools/mailgatectl/CommandLine.hpp"
 
 namespace mailgate {
@@ -27,11 +28,14 @@ int runCheckConfig(const CommandLine& line) {
     if (!chooseConfigFile(line, "mailgatectl check-config [FILE]", path)) {
         return 2;
     }
-    auto outcome = ConfigLoader::loadFile(path);
+    auto outcome = loadCheckedConfig(path);
     if (!outcome.ok()) {
         std::cerr << describeProblems(outcome.problems);
         std::cerr << path.string() << ": " << outcome.problems.size() << " problem(s)\n";
         return 1;
+    }
+    for (const auto& deprecation : outcome.config->deprecations) {
+        std::cerr << "warning: " << deprecation.describe() << "\n";
     }
     std::size_t rules = 0;
     for (const auto& file : outcome.config->rule_files) {
@@ -47,7 +51,7 @@ int runShowConfig(const CommandLine& line) {
     if (!chooseConfigFile(line, "mailgatectl show-config [FILE]", path)) {
         return 2;
     }
-    auto outcome = ConfigLoader::loadFile(path);
+    auto outcome = loadCheckedConfig(path);
     if (!outcome.ok()) {
         std::cerr << describeProblems(outcome.problems);
         return 1;

@@ -7,9 +7,9 @@
 #include <iostream>
 #include <map>
 
+#include "gateway/checks/dnsbl/DnsblCheck.hpp"
+#include "gateway/checks/dnsbl/DnsblDecision.hpp"
 #include "gateway/dns/DnsResolver.hpp"
-#include "gateway/dnsbl/DnsblCheck.hpp"
-#include "gateway/dnsbl/DnsblDecision.hpp"
 #include "tools/mailgatectl/CommandSetup.hpp"
 
 namespace mailgate {

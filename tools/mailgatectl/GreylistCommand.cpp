@@ -9,8 +9,8 @@
 #include <map>
 #include <optional>
 
-#include "gateway/greylist/GreylistTriplet.hpp"
-#include "gateway/greylist/SenderNormalizer.hpp"
+#include "gateway/checks/greylist/GreylistTriplet.hpp"
+#include "gateway/checks/greylist/SenderNormalizer.hpp"
 #include "gateway/log/LogLine.hpp"
 #include "gateway/store/RedisConnection.hpp"
 #include "gateway/util/AsciiCase.hpp"
@@ -180,8 +180,8 @@ int listClients(RedisConnection& redis, const Config& config, const Options& opt
         std::string origin = key.substr(prefix.size(), key.size() - prefix.size() - 1);
         auto fields = hashOf(redis, key);
         std::int64_t deliveries = std::atoll(fields["deliveries"].c_str());
-        bool whitelisted = config.greylist.auto_whitelist_after > 0 &&
-                           deliveries >= config.greylist.auto_whitelist_after;
+        bool whitelisted = config.greylist.origin_whitelist_after > 0 &&
+                           deliveries >= config.greylist.origin_whitelist_after;
         if (options.json) {
             JsonWriter out;
             out.beginObject()
@@ -249,20 +249,14 @@ int removeClient(RedisConnection& redis, const Config& config, const Options& op
 }  // namespace
 
 int runGreylist(const CommandLine& line) {
-    auto options = parseOptions(line.arguments);
-    if (!options) {
-        std::cerr << kUsage;
-        return 2;
+    int status = 0;
+    auto start = startCommand(line, "greylist", kUsage, parseOptions(line.arguments), true, status);
+    if (!start) {
+        return status;
     }
-    auto loaded = loadCommandConfig(line);
-    if (!loaded) {
-        std::cerr << loaded.error();
-        return 1;
-    }
-    CommandRedis connection(loaded->redis);
-    if (!connection.connect("greylist")) {
-        return 1;
-    }
+    auto* options = &start->options;
+    const Config* loaded = &start->config;
+    CommandRedis& connection = *start->redis;
     RedisConnection& redis = connection.connection();
     const std::string& action = options->action;
     if (action == "list") {

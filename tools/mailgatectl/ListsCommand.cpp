@@ -8,7 +8,7 @@
 #include <iostream>
 #include <optional>
 
-#include "gateway/lists/PersonalListStore.hpp"
+#include "gateway/checks/lists/PersonalListStore.hpp"
 #include "gateway/log/LogLine.hpp"
 #include "gateway/store/RedisConnection.hpp"
 #include "tools/mailgatectl/CommandSetup.hpp"
@@ -125,20 +125,13 @@ int change(PersonalListStore& store, const Options& options) {
 }  // namespace
 
 int runLists(const CommandLine& line) {
-    auto options = parseOptions(line.arguments);
-    if (!options) {
-        std::cerr << kUsage;
-        return 2;
+    int status = 0;
+    auto start = startCommand(line, "lists", kUsage, parseOptions(line.arguments), true, status);
+    if (!start) {
+        return status;
     }
-    auto loaded = loadCommandConfig(line);
-    if (!loaded) {
-        std::cerr << loaded.error();
-        return 1;
-    }
-    CommandRedis redis(loaded->redis);
-    if (!redis.connect("lists")) {
-        return 1;
-    }
+    auto* options = &start->options;
+    CommandRedis& redis = *start->redis;
     PersonalListStore store(redis.connection());
     if (options->action == "show") {
         return show(store, *options);

@@ -3,22 +3,20 @@
 #include <iostream>
 
 #include "gateway/config/ConfigLoader.hpp"
+#include "gateway/engine/CheckedConfig.hpp"
 #include "gateway/store/RedisConnection.hpp"
-#include "tools/mailgatectl/CommandLine.hpp"
+#include "tools/mailgatectl/CommandSetup.hpp"
 
 namespace mailgate {
 
 int runRedisPing(const CommandLine& line) {
-    auto outcome = ConfigLoader::loadFile(line.config_path);
+    auto outcome = loadCheckedConfig(line.config_path);
     if (!outcome.ok()) {
         std::cerr << describeProblems(outcome.problems);
         return 1;
     }
     Logger logger("mailgatectl");
-    LogSettings quiet;
-    quiet.destination = LogDestination::Stderr;
-    quiet.level = LogLevel::Error;
-    logger.configure(quiet);
+    logger.configure(quietLogSettings());
     RedisConnection redis(outcome.config->redis, logger);
     auto reply = redis.command({"PING"});
     if (!reply) {

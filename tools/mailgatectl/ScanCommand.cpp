@@ -1,20 +1,25 @@
-// mailgatectl scan FILE.eml: the milter's content pipeline run offline on a message file,
-// with the envelope given as options, printing the verdict, the score, every symbol with
-// its check, score and detail, the headers that would be added, the new Subject, and the
-// MIME tree with its defects. "Why was this message treated like that?" for postmasters,
-// and the harness of the golden and corpus tests. --json prints one JSON object per file;
-// several files may be given (one object each, one per line). --policy-symbol stands in for
-// what the policy stage would have passed on (SPF_PASS for a "from:" whitelist entry). Exit 0 when
-// every file was read, 1 when one could not be, 2 on bad usage.
+// mailgatectl scan FILE.eml: the milter's content stage (the same entry point,
+// ContentStage::decide) run offline on a message file, with the envelope given as options,
+// printing the verdict, the score, every symbol with its check, score and detail, each
+// recipient's own verdict and what happens to its copy, the headers that would be added,
+// the new Subject, and the MIME tree with its defects. "Why was this message treated like
+// that?" for postmasters, and the harness of the golden and corpus tests. It reads Redis
+// as the milter does (personal lists, the auto-whitelist), unless --no-redis, and writes
+// nothing there unless --learn. --json prints one JSON object per file; several files may
+// be given (one object each, one per line). --policy-symbol stands in for what the policy
+// stage would have passed on (SPF_PASS for a "from:" whitelist entry). Exit 0 when every
+// file was read, 1 when one could not be, 2 on bad usage.
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <optional>
 #include <sstream>
+#include <thread>
 
-#include "gateway/content/ContentPipeline.hpp"
+#include "gateway/engine/ContentStage.hpp"
 #include "gateway/log/LogLine.hpp"
+#include "gateway/store/RedisClient.hpp"
 #include "tools/mailgatectl/CommandSetup.hpp"
 #include "tools/mailgatectl/JsonWriter.hpp"
 
@@ -24,13 +29,16 @@ namespace {
 const char* const kUsage =
     "usage: mailgatectl scan [--sender ADDRESS] [--rcpt ADDRESS]... [--client-ip ADDRESS]\n"
     "         [--client-name NAME] [--helo NAME] [--authenticated USER] [--smtputf8]\n"
-    "         [--policy-symbol NAME[=SCORE]]... [--json] [--digests] FILE...\n";
+    "         [--policy-symbol NAME[=SCORE]]... [--no-redis] [--learn] [--json] [--digests]\n"
+    "         FILE...\n";
 
 struct ScanOptions {
     MessageEnvelope envelope;
     std::vector<Symbol> policy_symbols;  // as the policy stage's signed header carries them
     bool json = false;
     bool digests = false;
+    bool no_redis = false;
+    bool learn = false;
     std::vector<std::string> files;
 };
 
@@ -38,10 +46,13 @@ std::optional<ScanOptions> parseOptions(const std::vector<std::string>& argument
     ScanOptions options;
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         const std::string& option = arguments[i];
-        if (option == "--json" || option == "--digests" || option == "--smtputf8") {
-            (option == "--json"      ? options.json
-             : option == "--digests" ? options.digests
-                                     : options.envelope.smtputf8) = true;
+        if (option == "--json" || option == "--digests" || option == "--smtputf8" ||
+            option == "--no-redis" || option == "--learn") {
+            (option == "--json"       ? options.json
+             : option == "--digests"  ? options.digests
+             : option == "--no-redis" ? options.no_redis
+             : option == "--learn"    ? options.learn
+                                      : options.envelope.smtputf8) = true;
             continue;
         }
         if (option.rfind("--", 0) != 0) {
@@ -97,21 +108,30 @@ std::optional<std::string> readFile(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void printText(const std::string& file, const Message* message, const ContentEvaluation& result) {
+void printSymbols(const std::vector<ContentCheckResult>& results, const std::string& recipient) {
+    for (const auto& result : results) {
+        for (const auto& symbol : result.outcome.symbols) {
+            std::cout << "symbol check=" << result.check
+                      << (recipient.empty() ? "" : " recipient=" + formatLogValue(recipient))
+                      << " name=" << symbol.name << " score=" << formatSpamScore(symbol.score)
+                      << " detail=" << formatLogValue(symbol.detail) << "\n";
+        }
+    }
+}
+
+void printText(const std::string& file, const ContentDecision& result) {
     const Verdict& verdict = result.verdict;
     std::cout << "file: " << file << "\n"
               << "verdict: " << verdictActionName(verdict.action)
               << " spam=" << (verdict.spam ? "yes" : "no")
               << " score=" << formatSpamScore(verdict.score)
               << " required=" << formatSpamScore(verdict.required) << "\n"
-              << "reason: " << verdict.reason << "\n";
-    for (const auto& check : result.checks) {
-        for (const auto& symbol : check.outcome.symbols) {
-            std::cout << "symbol check=" << check.check << " name=" << symbol.name
-                      << " score=" << formatSpamScore(symbol.score)
-                      << " detail=" << formatLogValue(symbol.detail) << "\n";
-        }
+              << "reason: " << verdict.reason << "\n"
+              << "answer: " << messageAnswerName(result.answer.kind) << "\n";
+    if (!result.store_failures.empty()) {
+        std::cout << "stores: " << result.store_failures << "\n";
     }
+    printSymbols(result.checks, "");
     for (const auto& header : verdict.headers) {
         std::cout << "header " << header.name << ": " << header.value << "\n";
     }
@@ -121,33 +141,29 @@ void printText(const std::string& file, const Message* message, const ContentEva
     if (verdict.reply) {
         std::cout << "reply: " << verdict.reply->toString() << "\n";
     }
-    for (const auto& recipient : result.recipients) {
-        for (const auto& symbol : recipient.verdict.symbols) {
-            if (symbol.name.rfind("RULE_", 0) == 0 ||
-                symbol.name.find("LIST") != std::string::npos) {
-                std::cout << "symbol check=lists_and_rules recipient="
-                          << formatLogValue(recipient.recipient) << " name=" << symbol.name
-                          << " detail=" << formatLogValue(symbol.detail) << "\n";
-            }
-        }
+    for (std::size_t i = 0; i < result.recipients.size(); ++i) {
+        const auto& recipient = result.recipients[i];
+        printSymbols(recipient.findings, recipient.recipient.empty() ? "-" : recipient.recipient);
         if (result.recipients.size() > 1) {
             std::cout << "recipient " << formatLogValue(recipient.recipient) << ": "
                       << verdictActionName(recipient.verdict.action)
                       << " spam=" << (recipient.verdict.spam ? "yes" : "no")
+                      << " copy=" << recipientActionName(result.plan.recipients[i].kind)
                       << " reason=" << formatLogValue(recipient.verdict.reason) << "\n";
         }
     }
-    if (message == nullptr) {
+    if (!result.message) {
         return;
     }
-    for (std::size_t i = 0; i < message->parts.size(); ++i) {
-        const auto& part = message->parts[i];
+    const Message& message = *result.message;
+    for (std::size_t i = 0; i < message.parts.size(); ++i) {
+        const auto& part = message.parts[i];
         std::cout << "part " << i << " parent=" << part.parent << " depth=" << part.depth
                   << " type=" << part.content_type
                   << (part.filename.empty() ? "" : " filename=" + formatLogValue(part.filename))
                   << " decoded_bytes=" << part.decoded_size << "\n";
     }
-    for (const auto& defect : message->defects) {
+    for (const auto& defect : message.defects) {
         std::cout << "defect " << defect.code << " " << formatLogValue(defect.detail) << "\n";
     }
 }
@@ -185,7 +201,20 @@ void writeParts(JsonWriter& json, const Message& message) {
     json.endArray();
 }
 
-void printJson(const std::string& file, const Message* message, const ContentEvaluation& result) {
+void writeSymbols(JsonWriter& json, const std::vector<ContentCheckResult>& results) {
+    for (const auto& result : results) {
+        for (const auto& symbol : result.outcome.symbols) {
+            json.beginObject()
+                .field("check", result.check)
+                .field("name", symbol.name)
+                .field("score", symbol.score)
+                .field("detail", symbol.detail)
+                .endObject();
+        }
+    }
+}
+
+void printJson(const std::string& file, const ContentDecision& result) {
     const Verdict& verdict = result.verdict;
     JsonWriter json;
     json.beginObject()
@@ -195,18 +224,11 @@ void printJson(const std::string& file, const Message* message, const ContentEva
         .field("spam", verdict.spam)
         .field("score", verdict.score)
         .field("required", verdict.required)
-        .field("reason", verdict.reason);
+        .field("reason", verdict.reason)
+        .field("answer", std::string(messageAnswerName(result.answer.kind)))
+        .field("store_failures", result.store_failures);
     json.key("symbols").beginArray();
-    for (const auto& check : result.checks) {
-        for (const auto& symbol : check.outcome.symbols) {
-            json.beginObject()
-                .field("check", check.check)
-                .field("name", symbol.name)
-                .field("score", symbol.score)
-                .field("detail", symbol.detail)
-                .endObject();
-        }
-    }
+    writeSymbols(json, result.checks);
     json.endArray();
     json.key("headers").beginArray();
     for (const auto& header : verdict.headers) {
@@ -220,10 +242,12 @@ void printJson(const std::string& file, const Message* message, const ContentEva
         json.field("reply", verdict.reply->toString());
     }
     json.key("recipients").beginArray();
-    for (const auto& recipient : result.recipients) {
+    for (std::size_t i = 0; i < result.recipients.size(); ++i) {
+        const auto& recipient = result.recipients[i];
         json.beginObject()
             .field("recipient", recipient.recipient)
             .field("action", std::string(verdictActionName(recipient.verdict.action)))
+            .field("copy", std::string(recipientActionName(result.plan.recipients[i].kind)))
             .field("spam", recipient.verdict.spam)
             .field("score", recipient.verdict.score)
             .field("reason", recipient.verdict.reason);
@@ -235,11 +259,14 @@ void printJson(const std::string& file, const Message* message, const ContentEva
                 .field("detail", symbol.detail)
                 .endObject();
         }
+        json.endArray();
+        json.key("own_symbols").beginArray();
+        writeSymbols(json, recipient.findings);
         json.endArray().endObject();
     }
     json.endArray();
-    if (message != nullptr) {
-        writeParts(json, *message);
+    if (result.message) {
+        writeParts(json, *result.message);
     }
     json.endObject();
     std::cout << json.text() << "\n";
@@ -248,44 +275,55 @@ void printJson(const std::string& file, const Message* message, const ContentEva
 }  // namespace
 
 int runScan(const CommandLine& line) {
-    auto options = parseOptions(line.arguments);
-    if (!options) {
-        std::cerr << kUsage;
-        return 2;
-    }
-    auto loaded = loadCommandConfig(line);
-    if (!loaded) {
-        std::cerr << loaded.error();
-        return 1;
-    }
-    ContentPipeline pipeline(*loaded);
-    MimeLimits limits = pipeline.parser().limits();
-    limits.digests = options->digests;
-    MimeParser parser(limits);
     int status = 0;
-    for (const auto& file : options->files) {
-        auto raw = readFile(file);
-        if (!raw) {
-            std::cerr << "mailgatectl scan: cannot read " << file << "\n";
-            status = 1;
-            continue;
-        }
-        ContentEvaluation result;
-        std::optional<Message> message;
-        auto why = pipeline.reasonNotToScan(options->envelope, raw->size());
-        if (!why.empty()) {
-            result.verdict = ContentPipeline::unscanned(why);
-        } else {
-            message = parser.parse(*raw, options->envelope);
-            result = pipeline.evaluate(*message, options->policy_symbols);
-        }
-        const Message* parsed = message ? &*message : nullptr;
-        if (options->json) {
-            printJson(file, parsed, result);
-        } else {
-            printText(file, parsed, result);
+    auto start = startCommand(line, "scan", kUsage, parseOptions(line.arguments), false, status);
+    if (!start) {
+        return status;
+    }
+    auto* options = &start->options;
+    const Config* loaded = &start->config;
+    // The config's Redis, as the milter reads it, on a thread of its own; its failures
+    // are the decision's store failures, never the command's.
+    Logger logger("mailgatectl");
+    logger.configure(quietLogSettings());
+    boost::asio::io_context io;
+    auto work = boost::asio::make_work_guard(io);
+    Services services;
+    services.logger = &logger;
+    if (!options->no_redis) {
+        services.redis = RedisClient::create(io, loaded->redis, logger);
+    }
+    std::thread ioThread([&io] { io.run(); });
+    {
+        ContentStage stage(*loaded, services);
+        ContentOptions contentOptions;
+        contentOptions.learns = options->learn;
+        contentOptions.digests = options->digests;
+        for (const auto& file : options->files) {
+            auto raw = readFile(file);
+            if (!raw) {
+                std::cerr << "mailgatectl scan: cannot read " << file << "\n";
+                status = 1;
+                continue;
+            }
+            ContentInput input;
+            input.envelope = options->envelope;
+            input.memory = *raw;
+            input.size = raw->size();
+            input.policy_symbols = options->policy_symbols;
+            ContentDecision result = stage.decideNow(std::move(input), contentOptions);
+            if (options->json) {
+                printJson(file, result);
+            } else {
+                printText(file, result);
+            }
         }
     }
+    if (services.redis) {
+        services.redis->stop();
+    }
+    work.reset();
+    ioThread.join();
     return status;
 }
 

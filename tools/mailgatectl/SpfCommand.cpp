@@ -5,8 +5,9 @@
 // Received-SPF header on line 3. It changes nothing and sends no mail.
 #include <iostream>
 
+#include "gateway/checks/spf/SpfCheck.hpp"
+#include "gateway/net/LocalHostName.hpp"
 #include "gateway/spf/ReceivedSpfHeader.hpp"
-#include "gateway/spf/SpfCheck.hpp"
 #include "gateway/spf/SpfEvaluator.hpp"
 #include "gateway/spf/SpfMacro.hpp"
 #include "tools/mailgatectl/CommandSetup.hpp"

@@ -1,0 +1,35 @@
+// runBlocking: a coroutine run on the calling thread until it is done, for callers
+// that are not coroutines themselves (libmilter's worker threads, mailgatectl, tests).
+// It gets an io_context of its own, kept running until the coroutine finishes even while
+// it waits for an answer another thread will post back (the Redis client's). An exception
+// the coroutine throws is rethrown here.
+#pragma once
+
+#include <exception>
+#include <optional>
+
+#include "gateway/util/Asio.hpp"
+
+namespace mailgate {
+
+template <class T>
+T runBlocking(boost::asio::awaitable<T> task) {
+    boost::asio::io_context io;
+    auto work = boost::asio::make_work_guard(io);
+    std::optional<T> result;
+    std::exception_ptr failure;
+    boost::asio::co_spawn(io, std::move(task), [&](std::exception_ptr error, T value) {
+        failure = error;
+        if (!error) {
+            result.emplace(std::move(value));
+        }
+        work.reset();
+    });
+    io.run();
+    if (failure) {
+        std::rethrow_exception(failure);
+    }
+    return std::move(*result);
+}
+
+}  // namespace mailgate
