@@ -36,6 +36,10 @@ class SmtpStageCheck {
     // The longest check() can take before it answers or fails on its own; the engine
     // keeps that much of the reply deadline for a post-filter. 0: nothing to keep.
     virtual std::chrono::milliseconds latencyBound() const { return {}; }
+    // False for a check that never waits (no DNS, no store): the stage runs it inline
+    // instead of as a concurrent task, which would cost a coroutine spawn and a strand
+    // per request. Such a check must not co_await anything.
+    virtual bool waits() const { return true; }
 };
 
 }  // namespace mailgate

@@ -73,33 +73,48 @@ void appendFindings(CheckOutcome& merged, const CheckOutcome& outcome) {
 boost::asio::awaitable<SmtpStageOutcome> SmtpStageChecks::run(
     std::shared_ptr<const SmtpSession> session, DnsLookup& dns,
     std::optional<std::chrono::steady_clock::time_point> deadline) const {
-    std::vector<std::shared_ptr<const SmtpStageCheck>> running;
-    std::vector<boost::asio::awaitable<CheckOutcome>> tasks;
-    for (const auto& check : checks_) {
-        if (check->appliesAt(session->stage)) {
-            running.push_back(check);
-            tasks.push_back(runOne(check, session, dns));
-        }
-    }
     SmtpStageOutcome result;
-    if (tasks.empty()) {
+    result.checks.reserve(checks_.size());
+    std::vector<std::shared_ptr<const SmtpStageCheck>> running;
+    std::vector<std::size_t> slots;  // where each running check's result goes
+    for (const auto& check : checks_) {
+        if (!check->appliesAt(session->stage)) {
+            continue;
+        }
+        result.checks.push_back({std::string(check->name()), {}, true});
+        if (!check->waits()) {
+            // Nothing to wait for: no task, no strand, no timer.
+            result.checks.back().outcome = co_await check->check(*session, dns);
+            continue;
+        }
+        running.push_back(check);
+        slots.push_back(result.checks.size() - 1);
+    }
+    if (result.checks.empty()) {
         co_return result;
     }
     // A check whose own time bound ends before the deadline needs no race with a timer
     // (the common case for a post-filter, and the cheaper one).
     auto now = std::chrono::steady_clock::now();
     bool boundedInTime =
-        deadline && std::all_of(running.begin(), running.end(), [&](auto& c) {
+        !deadline || std::all_of(running.begin(), running.end(), [&](auto& c) {
             return c->latencyBound().count() > 0 && now + c->latencyBound() <= *deadline;
         });
-    auto outcomes = co_await awaitAllUntil(
-        std::move(tasks),
-        deadline && !boundedInTime ? *deadline : std::chrono::steady_clock::time_point::max());
-    for (std::size_t i = 0; i < outcomes.size(); ++i) {
-        bool finished = outcomes[i].has_value();
-        result.checks.push_back({std::string(running[i]->name()),
-                                 finished ? std::move(*outcomes[i]) : running[i]->unfinished(),
-                                 finished});
+    if (running.size() == 1 && boundedInTime) {
+        result.checks[slots.front()].outcome = co_await running.front()->check(*session, dns);
+    } else if (!running.empty()) {
+        std::vector<boost::asio::awaitable<CheckOutcome>> tasks;
+        for (const auto& check : running) {
+            tasks.push_back(runOne(check, session, dns));
+        }
+        auto outcomes = co_await awaitAllUntil(
+            std::move(tasks),
+            deadline && !boundedInTime ? *deadline : std::chrono::steady_clock::time_point::max());
+        for (std::size_t i = 0; i < outcomes.size(); ++i) {
+            auto& slot = result.checks[slots[i]];
+            slot.finished = outcomes[i].has_value();
+            slot.outcome = slot.finished ? std::move(*outcomes[i]) : running[i]->unfinished();
+        }
     }
     result.merged = mergeCheckOutcomes(result.checks);
     co_return result;

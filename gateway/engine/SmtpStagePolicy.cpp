@@ -60,9 +60,10 @@ boost::asio::awaitable<SmtpStageVerdict> SmtpStagePolicy::evaluate(
     if (verdict.merged.rejects() || !post_filters_.anyAppliesAt(facts->stage)) {
         co_return verdict;
     }
-    auto established = std::make_shared<SmtpSession>(*session);
-    established->facts = factsFromSymbols(verdict.merged.symbols);
-    auto later = co_await post_filters_.run(established, dns_, deadline);
+    // Only the post-filters read the facts, so a filter task still running past its
+    // deadline never sees them change.
+    session->facts = factsFromSymbols(verdict.merged.symbols);
+    auto later = co_await post_filters_.run(facts, dns_, deadline);
     for (auto& result : later.checks) {
         mergeLaterOutcome(verdict.merged, result.outcome);
         verdict.post_filters.push_back(std::move(result));

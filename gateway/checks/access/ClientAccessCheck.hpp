@@ -23,6 +23,7 @@ class ClientAccessCheck final : public SmtpStageCheck {
     boost::asio::awaitable<CheckOutcome> check(const SmtpSession& session,
                                                DnsLookup& dns) const override;
     bool appliesAt(SmtpStage) const override { return true; }
+    bool waits() const override { return false; }
     CheckOutcome unfinished() const override { return {}; }
 
     // The outcome for one client, without a coroutine (check() returns it).

@@ -23,6 +23,7 @@ class MessageLimitsCheck final : public SmtpStageCheck {
     boost::asio::awaitable<CheckOutcome> check(const SmtpSession& session,
                                                DnsLookup& dns) const override;
     bool appliesAt(SmtpStage stage) const override;
+    bool waits() const override { return false; }
     CheckOutcome unfinished() const override { return {}; }
 
     CheckOutcome judge(const SmtpSession& session) const;

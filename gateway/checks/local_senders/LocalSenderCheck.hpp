@@ -27,6 +27,7 @@ class LocalSenderCheck final : public SmtpStageCheck {
     bool appliesAt(SmtpStage stage) const override {
         return isEnvelopeStageFrom(stage, SmtpStage::Mail);
     }
+    bool waits() const override { return false; }
     CheckOutcome unfinished() const override { return {}; }
 
     CheckOutcome judge(const SmtpSession& session) const;
