@@ -96,10 +96,9 @@ boost::asio::awaitable<SmtpStageOutcome> SmtpStageChecks::run(
     // A check whose own time bound ends before the deadline needs no race with a timer
     // (the common case for a post-filter, and the cheaper one).
     auto now = std::chrono::steady_clock::now();
-    bool boundedInTime =
-        !deadline || std::all_of(running.begin(), running.end(), [&](auto& c) {
-            return c->latencyBound().count() > 0 && now + c->latencyBound() <= *deadline;
-        });
+    bool boundedInTime = !deadline || std::all_of(running.begin(), running.end(), [&](auto& c) {
+        return c->latencyBound().count() > 0 && now + c->latencyBound() <= *deadline;
+    });
     if (running.size() == 1 && boundedInTime) {
         result.checks[slots.front()].outcome = co_await running.front()->check(*session, dns);
     } else if (!running.empty()) {
