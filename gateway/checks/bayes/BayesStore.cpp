@@ -1,0 +1,165 @@
+// The statistical filter's counts in Redis (see BayesStore.hpp).
+#include "gateway/checks/bayes/BayesStore.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace mailgate {
+namespace {
+
+std::uint64_t countOf(const RedisReply& reply) {
+    if (reply.type == RedisReply::Type::Integer) {
+        return reply.integer > 0 ? static_cast<std::uint64_t>(reply.integer) : 0;
+    }
+    if (reply.type != RedisReply::Type::String || reply.text.empty()) {
+        return 0;
+    }
+    try {
+        long long value = std::stoll(reply.text);
+        return value > 0 ? static_cast<std::uint64_t>(value) : 0;  // a forget can go below 0
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+Result<std::pair<std::uint64_t, std::uint64_t>> pairOf(const Result<RedisReply>& reply) {
+    if (!reply) {
+        return makeError(reply.error());
+    }
+    if (reply->isError()) {
+        return makeError("redis: " + reply->text);
+    }
+    if (reply->type != RedisReply::Type::Array || reply->elements.size() != 2) {
+        return makeError("redis: unexpected reply to HMGET");
+    }
+    return std::make_pair(countOf(reply->elements[0]), countOf(reply->elements[1]));
+}
+
+}  // namespace
+
+const char* bayesLearnResultName(BayesLearnResult result) {
+    switch (result) {
+        case BayesLearnResult::Learned:
+            return "learned";
+        case BayesLearnResult::AlreadyKnown:
+            return "already_known";
+        case BayesLearnResult::Moved:
+            return "moved";
+        case BayesLearnResult::Forgotten:
+            return "forgotten";
+        case BayesLearnResult::NotKnown:
+            return "not_known";
+    }
+    return "unknown";
+}
+
+BayesStore::BayesStore(std::shared_ptr<RedisClient> redis, std::int64_t token_ttl_s)
+    : redis_(std::move(redis)), token_ttl_s_(token_ttl_s) {}
+
+std::string BayesStore::tokenKeyName(std::uint64_t token) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(token));
+    return std::string("bayes:t:") + hex;
+}
+
+boost::asio::awaitable<Result<BayesCounts>> BayesStore::read(
+    const std::vector<std::uint64_t>& tokens) const {
+    std::vector<std::vector<std::string>> commands;
+    commands.reserve(tokens.size() + 1);
+    commands.push_back({"HMGET", redis_->key("bayes:totals"), "spam", "ham"});
+    for (auto token : tokens) {
+        commands.push_back({"HMGET", redis_->key(tokenKeyName(token)), "s", "h"});
+    }
+    auto replies = co_await redis_->pipeline(std::move(commands));
+    BayesCounts counts;
+    auto totals = pairOf(replies.front());
+    if (!totals) {
+        co_return makeError(totals.error());
+    }
+    counts.totals = {totals->first, totals->second};
+    counts.tokens.reserve(tokens.size());
+    for (std::size_t i = 1; i < replies.size(); ++i) {
+        auto pair = pairOf(replies[i]);
+        if (!pair) {
+            co_return makeError(pair.error());
+        }
+        counts.tokens.push_back({pair->first, pair->second});
+    }
+    co_return counts;
+}
+
+std::vector<std::vector<std::string>> BayesStore::countCommands(
+    const std::vector<std::uint64_t>& tokens, bool spam, int step) const {
+    std::vector<std::vector<std::string>> commands;
+    commands.reserve(2 * tokens.size() + 1);
+    std::string by = std::to_string(step);
+    commands.push_back({"HINCRBY", redis_->key("bayes:totals"), spam ? "spam" : "ham", by});
+    for (auto token : tokens) {
+        std::string key = redis_->key(tokenKeyName(token));
+        commands.push_back({"HINCRBY", key, spam ? "s" : "h", by});
+        commands.push_back({"EXPIRE", key, std::to_string(token_ttl_s_)});
+    }
+    return commands;
+}
+
+boost::asio::awaitable<Result<void>> BayesStore::send(
+    std::vector<std::vector<std::string>> commands) const {
+    auto replies = co_await redis_->pipeline(std::move(commands));
+    for (const auto& reply : replies) {
+        if (!reply) {
+            co_return makeError(reply.error());
+        }
+        if (reply->isError()) {
+            co_return makeError("redis: " + reply->text);
+        }
+    }
+    co_return Result<void>{};
+}
+
+boost::asio::awaitable<Result<BayesLearnResult>> BayesStore::learn(
+    const std::vector<std::uint64_t>& tokens, const std::string& digest, bool spam) const {
+    std::string record = redis_->key("bayes:m:" + digest);
+    std::vector<std::string> get{"GET", record};  // named: GCC 12 rejects a braced list here
+    auto known = co_await redis_->command(std::move(get));
+    if (!known) {
+        co_return makeError(known.error());
+    }
+    std::string wanted = spam ? "spam" : "ham";
+    if (!known->isNil() && known->text == wanted) {
+        co_return BayesLearnResult::AlreadyKnown;
+    }
+    bool moving = !known->isNil();
+    auto commands = countCommands(tokens, spam, 1);
+    if (moving) {
+        auto undo = countCommands(tokens, !spam, -1);
+        commands.insert(commands.end(), undo.begin(), undo.end());
+    }
+    commands.push_back(std::vector<std::string>{"SET", record, wanted});
+    auto sent = co_await send(std::move(commands));
+    if (!sent) {
+        co_return makeError(sent.error());
+    }
+    co_return moving ? BayesLearnResult::Moved : BayesLearnResult::Learned;
+}
+
+boost::asio::awaitable<Result<BayesLearnResult>> BayesStore::forget(
+    const std::vector<std::uint64_t>& tokens, const std::string& digest) const {
+    std::string record = redis_->key("bayes:m:" + digest);
+    std::vector<std::string> get{"GET", record};  // named: GCC 12 rejects a braced list here
+    auto known = co_await redis_->command(std::move(get));
+    if (!known) {
+        co_return makeError(known.error());
+    }
+    if (known->isNil()) {
+        co_return BayesLearnResult::NotKnown;
+    }
+    auto commands = countCommands(tokens, known->text == "spam", -1);
+    commands.push_back(std::vector<std::string>{"DEL", record});
+    auto sent = co_await send(std::move(commands));
+    if (!sent) {
+        co_return makeError(sent.error());
+    }
+    co_return BayesLearnResult::Forgotten;
+}
+
+}  // namespace mailgate

@@ -1,0 +1,66 @@
+// BayesStore: the statistical filter's counts in Redis, shared by every node. Keys (all
+// under redis.key_prefix): "bayes:totals" (hash: spam, ham = messages learned),
+// "bayes:t:<token as 16 hex digits>" (hash: s, h = learned messages that had the token;
+// each with a TTL renewed whenever a message with it is learned, so tokens no longer seen
+// expire), "bayes:m:<digest>" (the class a message was learned as, so learning it again
+// does nothing and learning it as the other class moves it). Every command names one key,
+// so the keys work with Redis Cluster. Reads for one message are one pipelined batch (one
+// wait); a learn is two (the digest, then the counts). Not atomic across those two: two
+// nodes learning the same message at the same instant may count it twice.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/checks/bayes/BayesClassifier.hpp"
+#include "gateway/store/RedisClient.hpp"
+#include "gateway/util/Asio.hpp"
+#include "gateway/util/Result.hpp"
+
+namespace mailgate {
+
+struct BayesCounts {
+    BayesTotals totals;
+    std::vector<BayesTokenCounts> tokens;  // in the order asked
+};
+
+enum class BayesLearnResult {
+    Learned,       // counted as asked
+    AlreadyKnown,  // learned before as the same class: nothing changed
+    Moved,         // learned before as the other class: moved to this one
+    Forgotten,     // forget(): its counts were taken away
+    NotKnown,      // forget() of a message never learned: nothing changed
+};
+
+const char* bayesLearnResultName(BayesLearnResult result);
+
+class BayesStore {
+  public:
+    BayesStore(std::shared_ptr<RedisClient> redis, std::int64_t token_ttl_s);
+
+    // The totals and each token's counts, one wait.
+    boost::asio::awaitable<Result<BayesCounts>> read(
+        const std::vector<std::uint64_t>& tokens) const;
+    // Learns a message (its tokens and a digest of it) as spam or ham.
+    boost::asio::awaitable<Result<BayesLearnResult>> learn(const std::vector<std::uint64_t>& tokens,
+                                                           const std::string& digest,
+                                                           bool spam) const;
+    // Takes a learned message's counts away.
+    boost::asio::awaitable<Result<BayesLearnResult>> forget(
+        const std::vector<std::uint64_t>& tokens, const std::string& digest) const;
+
+    static std::string tokenKeyName(std::uint64_t token);
+
+  private:
+    // The commands adding `step` (+1 or -1) to the class's counts of these tokens.
+    std::vector<std::vector<std::string>> countCommands(const std::vector<std::uint64_t>& tokens,
+                                                        bool spam, int step) const;
+    boost::asio::awaitable<Result<void>> send(std::vector<std::vector<std::string>> commands) const;
+
+    std::shared_ptr<RedisClient> redis_;
+    std::int64_t token_ttl_s_;
+};
+
+}  // namespace mailgate

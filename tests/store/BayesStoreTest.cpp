@@ -1,0 +1,137 @@
+// Tests of the statistical filter's store against a real redis-server: learning counts a
+// message once, learning it again does nothing, learning it as the other class moves it,
+// forgetting takes it away; token keys expire; the reads for a message are one wait; and
+// with Redis down every operation is an error value.
+#include <gtest/gtest.h>
+
+#include <utility>
+
+#include "gateway/checks/bayes/BayesStore.hpp"
+#include "gateway/config/SettingSpec.hpp"
+#include "gateway/store/RedisConnection.hpp"
+#include "tests/support/QuietLogger.hpp"
+#include "tests/support/RedisServerProcess.hpp"
+
+using namespace mailgate;
+using mailgate::testing::quietLogger;
+using mailgate::testing::RedisServerProcess;
+
+namespace {
+
+class BayesStoreTest : public ::testing::Test {
+  protected:
+    BayesStoreTest() {
+        settings_ = defaultConfig().redis;
+        settings_.port = server_.port();
+        settings_.reconnect_min_delay_ms = 20;
+    }
+
+    // Runs one store operation to its end on a fresh client.
+    template <class T, class Operation>
+    T run(Operation operation) {
+        boost::asio::io_context io;
+        auto client = RedisClient::create(io, settings_, quietLogger());
+        BayesStore store(client, 3600);
+        T result = makeError("not run");
+        boost::asio::co_spawn(
+            io,
+            [&]() -> boost::asio::awaitable<void> {
+                result = co_await operation(store);
+                waits_ = client->waits();
+                client->stop();
+            },
+            boost::asio::detached);
+        io.run();
+        return result;
+    }
+
+    Result<BayesLearnResult> learn(bool spam, const std::string& digest = "d1") {
+        return run<Result<BayesLearnResult>>(
+            [&](BayesStore& store) { return store.learn(tokens_, digest, spam); });
+    }
+
+    Result<BayesLearnResult> forget(const std::string& digest = "d1") {
+        return run<Result<BayesLearnResult>>(
+            [&](BayesStore& store) { return store.forget(tokens_, digest); });
+    }
+
+    BayesCounts read() {
+        auto counts =
+            run<Result<BayesCounts>>([&](BayesStore& store) { return store.read(tokens_); });
+        EXPECT_TRUE(counts.ok()) << counts.error();
+        return counts ? *counts : BayesCounts{};
+    }
+
+    RedisServerProcess server_;
+    RedisSettings settings_;
+    std::vector<std::uint64_t> tokens_{0x1, 0xabcdef0123456789ULL, 0xffffffffffffffffULL};
+    std::uint64_t waits_ = 0;
+};
+
+}  // namespace
+
+TEST_F(BayesStoreTest, LearningCountsTheMessageAndItsTokensOnce) {
+    auto first = learn(true);
+    ASSERT_TRUE(first.ok()) << first.error();
+    EXPECT_EQ(*first, BayesLearnResult::Learned);
+    auto again = learn(true);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*again, BayesLearnResult::AlreadyKnown);
+    ASSERT_EQ(*learn(false, "d2"), BayesLearnResult::Learned);
+    auto counts = read();
+    EXPECT_EQ(counts.totals.spam_messages, 1u);
+    EXPECT_EQ(counts.totals.ham_messages, 1u);
+    ASSERT_EQ(counts.tokens.size(), 3u);
+    for (const auto& token : counts.tokens) {
+        EXPECT_EQ(token.spam, 1u);
+        EXPECT_EQ(token.ham, 1u);
+    }
+    EXPECT_EQ(waits_, 1u) << "the totals and every token in one batch";
+}
+
+TEST_F(BayesStoreTest, RelearningAsTheOtherClassMovesTheMessage) {
+    ASSERT_EQ(*learn(true), BayesLearnResult::Learned);
+    ASSERT_EQ(*learn(false), BayesLearnResult::Moved);
+    auto counts = read();
+    EXPECT_EQ(counts.totals.spam_messages, 0u);
+    EXPECT_EQ(counts.totals.ham_messages, 1u);
+    EXPECT_EQ(counts.tokens.front().spam, 0u);
+    EXPECT_EQ(counts.tokens.front().ham, 1u);
+}
+
+TEST_F(BayesStoreTest, ForgettingTakesTheCountsAway) {
+    ASSERT_EQ(*learn(true), BayesLearnResult::Learned);
+    ASSERT_EQ(*forget(), BayesLearnResult::Forgotten);
+    ASSERT_EQ(*forget(), BayesLearnResult::NotKnown);
+    auto counts = read();
+    EXPECT_EQ(counts.totals.spam_messages, 0u);
+    EXPECT_EQ(counts.tokens.back().spam, 0u);
+    // Learning it again after forgetting counts it again.
+    EXPECT_EQ(*learn(true), BayesLearnResult::Learned);
+    EXPECT_EQ(read().totals.spam_messages, 1u);
+}
+
+TEST_F(BayesStoreTest, TokenKeysExpireAndTheirNamesAreFixedWidthHex) {
+    EXPECT_EQ(BayesStore::tokenKeyName(0x1), "bayes:t:0000000000000001");
+    ASSERT_EQ(*learn(true), BayesLearnResult::Learned);
+    RedisConnection redis(settings_, quietLogger());
+    auto ttl = redis.command({"TTL", "mailgate:bayes:t:abcdef0123456789"});
+    ASSERT_TRUE(ttl.ok());
+    EXPECT_GT(ttl->integer, 3500);
+    EXPECT_LE(ttl->integer, 3600);
+}
+
+TEST_F(BayesStoreTest, UnknownTokensReadAsZero) {
+    auto counts = read();
+    EXPECT_EQ(counts.totals.spam_messages, 0u);
+    ASSERT_EQ(counts.tokens.size(), 3u);
+    EXPECT_EQ(counts.tokens[1].spam + counts.tokens[1].ham, 0u);
+}
+
+TEST_F(BayesStoreTest, WithRedisDownEveryOperationIsAnError) {
+    server_.stop();
+    auto counts = run<Result<BayesCounts>>([&](BayesStore& store) { return store.read(tokens_); });
+    EXPECT_FALSE(counts.ok());
+    EXPECT_FALSE(learn(true).ok());
+    EXPECT_FALSE(forget().ok());
+}
