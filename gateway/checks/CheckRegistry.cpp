@@ -9,6 +9,7 @@
 
 #include "gateway/checks/access/ClientAccessCheck.hpp"
 #include "gateway/checks/auto_whitelist/AutoWhitelistCheck.hpp"
+#include "gateway/checks/bayes/BayesCheck.hpp"
 #include "gateway/checks/broken_mime/BrokenMimeCheck.hpp"
 #include "gateway/checks/client_name/ClientNameCheck.hpp"
 #include "gateway/checks/dnsbl/DnsblCheck.hpp"
@@ -43,6 +44,7 @@ const std::vector<CheckDescriptor>& checkRegistry() {
         headerSyntaxCheckDescriptor(),
         brokenMimeCheckDescriptor(),
         rulesCheckDescriptor(),
+        bayesCheckDescriptor(),
         autoWhitelistCheckDescriptor(),
     };
     return registry;

@@ -246,6 +246,16 @@ struct AwlSettings {
     std::int64_t expire_after_s = 0;
 };
 
+// [bayes] (C10): gateway/checks/bayes/.
+struct BayesSettings {
+    bool enabled = true;
+    std::int64_t min_learned = 200;
+    bool word_pairs = false;
+    std::int64_t max_tokens = 3000;
+    std::int64_t max_text_bytes = 65536;
+    std::int64_t token_expire_after_s = 0;
+};
+
 struct RulesSettings {
     std::string directory;
 };
@@ -277,6 +287,7 @@ struct Config {
     ScoringSettings scoring;
     ListSettings lists;
     AwlSettings awl;
+    BayesSettings bayes;
     RulesSettings rules;
 
     // Where this snapshot came from, for logs and for resolving relative paths.

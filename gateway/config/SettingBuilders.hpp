@@ -193,5 +193,6 @@ void appendMimeCheckSettings(std::vector<SettingSpec>& specs);
 void appendScoringSettings(std::vector<SettingSpec>& specs);
 void appendListSettings(std::vector<SettingSpec>& specs);
 void appendAwlSettings(std::vector<SettingSpec>& specs);
+void appendBayesSettings(std::vector<SettingSpec>& specs);
 
 }  // namespace mailgate

@@ -195,6 +195,7 @@ std::vector<SettingSpec> buildRegistry() {
     appendScoringSettings(specs);
     appendListSettings(specs);
     appendAwlSettings(specs);
+    appendBayesSettings(specs);
 
     specs.push_back(stringSetting(
         "rules.directory", &C::rules, &RulesSettings::directory, "rules.d",

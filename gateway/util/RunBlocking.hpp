@@ -18,13 +18,17 @@ T runBlocking(boost::asio::awaitable<T> task) {
     auto work = boost::asio::make_work_guard(io);
     std::optional<T> result;
     std::exception_ptr failure;
-    boost::asio::co_spawn(io, std::move(task), [&](std::exception_ptr error, T value) {
-        failure = error;
-        if (!error) {
-            result.emplace(std::move(value));
-        }
-        work.reset();
-    });
+    // Through a coroutine that stores the value, so T needs no default constructor
+    // (Result<T> has none).
+    boost::asio::co_spawn(
+        io,
+        [&result, task = std::move(task)]() mutable -> boost::asio::awaitable<void> {
+            result.emplace(co_await std::move(task));
+        },
+        [&](std::exception_ptr error) {
+            failure = error;
+            work.reset();
+        });
     io.run();
     if (failure) {
         std::rethrow_exception(failure);

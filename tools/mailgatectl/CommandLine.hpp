@@ -33,5 +33,7 @@ int runGreylist(const CommandLine& line);
 int runScan(const CommandLine& line);
 int runLists(const CommandLine& line);
 int runAwl(const CommandLine& line);
+int runLearn(const CommandLine& line);
+int runBayes(const CommandLine& line);
 
 }  // namespace mailgate

@@ -25,6 +25,8 @@ void printUsage(std::ostream& out) {
            "  greylist list|show|remove|clients|remove-client ...  greylisting state in Redis\n"
            "  lists show|add|remove|recipients ...  personal white and black lists in Redis\n"
            "  awl list|show|remove ...  the auto-whitelist's history in Redis\n"
+           "  learn --spam|--ham|--forget PATH...  teach the statistical filter\n"
+           "  bayes stats                what the statistical filter has learned\n"
            "  scan [--sender A] [--rcpt A]... [--client-ip IP] [--json] FILE...\n"
            "                       run the content checks on message files, print the verdict\n"
            "  version              print the version\n";
@@ -85,6 +87,12 @@ int main(int argc, char** argv) {
     }
     if (line.command == "awl") {
         return runAwl(line);
+    }
+    if (line.command == "learn") {
+        return runLearn(line);
+    }
+    if (line.command == "bayes") {
+        return runBayes(line);
     }
     if (line.command == "redis-ping") {
         return runRedisPing(line);

@@ -22,19 +22,6 @@ std::uint64_t countOf(const RedisReply& reply) {
     }
 }
 
-Result<std::pair<std::uint64_t, std::uint64_t>> pairOf(const Result<RedisReply>& reply) {
-    if (!reply) {
-        return makeError(reply.error());
-    }
-    if (reply->isError()) {
-        return makeError("redis: " + reply->text);
-    }
-    if (reply->type != RedisReply::Type::Array || reply->elements.size() != 2) {
-        return makeError("redis: unexpected reply to HMGET");
-    }
-    return std::make_pair(countOf(reply->elements[0]), countOf(reply->elements[1]));
-}
-
 }  // namespace
 
 const char* bayesLearnResultName(BayesLearnResult result) {
@@ -62,28 +49,46 @@ std::string BayesStore::tokenKeyName(std::uint64_t token) {
     return std::string("bayes:t:") + hex;
 }
 
-boost::asio::awaitable<Result<BayesCounts>> BayesStore::read(
-    const std::vector<std::uint64_t>& tokens) const {
+std::vector<std::vector<std::string>> BayesStore::readCommands(
+    const RedisClient& redis, const std::vector<std::uint64_t>& tokens) {
     std::vector<std::vector<std::string>> commands;
     commands.reserve(tokens.size() + 1);
-    commands.push_back({"HMGET", redis_->key("bayes:totals"), "spam", "ham"});
+    commands.push_back({"HMGET", redis.key("bayes:totals"), "spam", "ham"});
     for (auto token : tokens) {
-        commands.push_back({"HMGET", redis_->key(tokenKeyName(token)), "s", "h"});
+        commands.push_back({"HMGET", redis.key(tokenKeyName(token)), "s", "h"});
     }
-    auto replies = co_await redis_->pipeline(std::move(commands));
+    return commands;
+}
+
+Result<BayesTokenCounts> BayesStore::countsFromReply(const Result<RedisReply>& reply) {
+    if (!reply) {
+        return makeError(reply.error());
+    }
+    if (reply->isError()) {
+        return makeError("redis: " + reply->text);
+    }
+    if (reply->type != RedisReply::Type::Array || reply->elements.size() != 2) {
+        return makeError("redis: unexpected reply to HMGET");
+    }
+    return BayesTokenCounts{countOf(reply->elements[0]), countOf(reply->elements[1])};
+}
+
+boost::asio::awaitable<Result<BayesCounts>> BayesStore::read(
+    const std::vector<std::uint64_t>& tokens) const {
+    auto replies = co_await redis_->pipeline(readCommands(*redis_, tokens));
     BayesCounts counts;
-    auto totals = pairOf(replies.front());
+    auto totals = countsFromReply(replies.front());
     if (!totals) {
         co_return makeError(totals.error());
     }
-    counts.totals = {totals->first, totals->second};
+    counts.totals = {totals->spam, totals->ham};
     counts.tokens.reserve(tokens.size());
     for (std::size_t i = 1; i < replies.size(); ++i) {
-        auto pair = pairOf(replies[i]);
+        auto pair = countsFromReply(replies[i]);
         if (!pair) {
             co_return makeError(pair.error());
         }
-        counts.tokens.push_back({pair->first, pair->second});
+        counts.tokens.push_back(*pair);
     }
     co_return counts;
 }

@@ -52,6 +52,12 @@ class BayesStore {
         const std::vector<std::uint64_t>& tokens, const std::string& digest) const;
 
     static std::string tokenKeyName(std::uint64_t token);
+    // The reads of read(), for a caller that sends them in a batch of its own (the
+    // content stage): the totals first, then one per token.
+    static std::vector<std::vector<std::string>> readCommands(
+        const RedisClient& redis, const std::vector<std::uint64_t>& tokens);
+    // One answer of those reads: (spam, ham) for the totals, (s, h) for a token.
+    static Result<BayesTokenCounts> countsFromReply(const Result<RedisReply>& reply);
 
   private:
     // The commands adding `step` (+1 or -1) to the class's counts of these tokens.

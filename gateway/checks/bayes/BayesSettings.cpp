@@ -1,0 +1,34 @@
+// The [bayes] settings (C10, docs/features.md; fields in Config.hpp, the filter in
+// gateway/checks/bayes/): when the statistical filter speaks, what it reads of a message
+// and how long its tokens live in Redis. docs/bayes.md.
+#include "gateway/config/SettingBuilders.hpp"
+
+namespace mailgate {
+
+void appendBayesSettings(std::vector<SettingSpec>& specs) {
+    using C = Config;
+    using B = BayesSettings;
+    specs.push_back(booleanSetting("bayes.enabled", &C::bayes, &B::enabled, true,
+                                   "Classify each message with the statistical filter kept in "
+                                   "Redis. It says nothing until bayes.min_learned spam and "
+                                   "as many ham have been learned (mailgatectl learn)."));
+    specs.push_back(integerSetting("bayes.min_learned", &C::bayes, &B::min_learned, 200, 1, 1000000,
+                                   "Spam messages, and ham messages, to learn before the "
+                                   "filter's verdict counts (rspamd and SpamAssassin use 200)."));
+    specs.push_back(booleanSetting("bayes.word_pairs", &C::bayes, &B::word_pairs, false,
+                                   "Also learn pairs of nearby words, not only single words "
+                                   "(about 3x the tokens per message; no better on the "
+                                   "SpamAssassin corpus's training groups, docs/PERFORMANCE.md)."));
+    specs.push_back(integerSetting("bayes.max_tokens", &C::bayes, &B::max_tokens, 3000, 100, 100000,
+                                   "Distinct tokens read from one message, at most."));
+    specs.push_back(integerSetting("bayes.max_text_bytes", &C::bayes, &B::max_text_bytes, 65536,
+                                   1024, 16777216,
+                                   "Bytes of body text read from one message, over all parts."));
+    specs.push_back(integerSetting("bayes.token_expire_after_s", &C::bayes,
+                                   &B::token_expire_after_s, std::int64_t{180} * 86400, 86400,
+                                   std::int64_t{10} * 365 * 86400,
+                                   "A token is forgotten after this long without a learned "
+                                   "message that has it (180 days)."));
+}
+
+}  // namespace mailgate

@@ -1,0 +1,63 @@
+// Unit tests of the statistical filter's symbols and learning helpers
+// (gateway/checks/bayes/BayesCheck, BayesLearning).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "gateway/checks/bayes/BayesCheck.hpp"
+#include "gateway/checks/bayes/BayesLearning.hpp"
+#include "gateway/config/SettingSpec.hpp"
+
+namespace mailgate {
+namespace {
+
+std::string symbolAt(double probability) {
+    auto symbol = bayesSymbolFor(probability);
+    return symbol ? symbol->name : "";
+}
+
+TEST(BayesCheck, EachProbabilityFallsInOneBand) {
+    EXPECT_EQ(symbolAt(1.0), "BAYES_SPAM_99");
+    EXPECT_EQ(symbolAt(0.99), "BAYES_SPAM_99");
+    EXPECT_EQ(symbolAt(0.95), "BAYES_SPAM_90");
+    EXPECT_EQ(symbolAt(0.7), "BAYES_SPAM_70");
+    EXPECT_EQ(symbolAt(0.5), "");
+    EXPECT_EQ(symbolAt(0.31), "");
+    EXPECT_EQ(symbolAt(0.25), "BAYES_HAM_30");
+    EXPECT_EQ(symbolAt(0.05), "BAYES_HAM_10");
+    EXPECT_EQ(symbolAt(0.0), "BAYES_HAM_01");
+    EXPECT_GT(bayesSymbolFor(0.999)->score, bayesSymbolFor(0.75)->score);
+    EXPECT_LT(bayesSymbolFor(0.001)->score, bayesSymbolFor(0.2)->score);
+}
+
+TEST(BayesCheck, TheDescriptorNamesEverySymbolItEmits) {
+    auto descriptor = bayesCheckDescriptor();
+    auto names = descriptor.symbols(defaultConfig());
+    for (double p : {1.0, 0.95, 0.75, 0.2, 0.05, 0.0}) {
+        auto symbol = bayesSymbolFor(p);
+        ASSERT_TRUE(symbol);
+        EXPECT_NE(std::find(names.begin(), names.end(), symbol->name), names.end()) << p;
+    }
+    EXPECT_NE(std::find(names.begin(), names.end(), "BAYES_UNAVAILABLE"), names.end());
+}
+
+TEST(BayesLearning, DigestIsTheHexSha256OfTheBytes) {
+    EXPECT_EQ(bayesMessageDigest(""),
+              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_NE(bayesMessageDigest("a"), bayesMessageDigest("b"));
+}
+
+TEST(BayesLearning, TheSettingsGiveTheTokenizersLimits) {
+    Config config = defaultConfig();
+    config.bayes.word_pairs = true;
+    config.bayes.max_tokens = 123;
+    config.bayes.max_text_bytes = 4096;
+    auto limits = bayesTokenizerLimits(config.bayes);
+    EXPECT_TRUE(limits.word_pairs);
+    EXPECT_EQ(limits.max_tokens, 123u);
+    EXPECT_EQ(limits.max_text_bytes, 4096u);
+    EXPECT_FALSE(bayesTokenizerLimits(defaultConfig().bayes).word_pairs);
+}
+
+}  // namespace
+}  // namespace mailgate
