@@ -135,3 +135,39 @@ TEST_F(BayesStoreTest, WithRedisDownEveryOperationIsAnError) {
     EXPECT_FALSE(learn(true).ok());
     EXPECT_FALSE(forget().ok());
 }
+
+TEST_F(BayesStoreTest, ABatchLearnsEachMessageOnceAndSumsTheTokens) {
+    std::vector<BayesStore::Lesson> lessons = {
+        {{0x1, 0x2}, "m1"}, {{0x1}, "m2"}, {{0x1, 0x2}, "m1"}};  // m1 twice in the batch
+    auto learnMany = [&](bool spam, bool forget) {
+        return run<Result<std::vector<BayesLearnResult>>>(
+            [&](BayesStore& store) { return store.learnMany(lessons, spam, forget); });
+    };
+    auto first = learnMany(true, false);
+    ASSERT_TRUE(first.ok()) << first.error();
+    EXPECT_EQ(*first,
+              (std::vector<BayesLearnResult>{BayesLearnResult::Learned, BayesLearnResult::Learned,
+                                             BayesLearnResult::AlreadyKnown}));
+    EXPECT_EQ(waits_, 2u) << "the digests, then every count";
+    tokens_ = {0x1, 0x2};
+    auto counts = read();
+    EXPECT_EQ(counts.totals.spam_messages, 2u);
+    EXPECT_EQ(counts.tokens[0].spam, 2u);
+    EXPECT_EQ(counts.tokens[1].spam, 1u);
+    // Again as ham: both move.
+    auto moved = learnMany(false, false);
+    ASSERT_TRUE(moved.ok());
+    EXPECT_EQ(moved->front(), BayesLearnResult::Moved);
+    counts = read();
+    EXPECT_EQ(counts.totals.spam_messages, 0u);
+    EXPECT_EQ(counts.totals.ham_messages, 2u);
+    EXPECT_EQ(counts.tokens[0].ham, 2u);
+    EXPECT_EQ(counts.tokens[0].spam, 0u);
+    // Forgotten: nothing left.
+    auto forgotten = learnMany(false, true);
+    ASSERT_TRUE(forgotten.ok());
+    EXPECT_EQ(forgotten->front(), BayesLearnResult::Forgotten);
+    counts = read();
+    EXPECT_EQ(counts.totals.ham_messages, 0u);
+    EXPECT_EQ(counts.tokens[0].ham, 0u);
+}

@@ -9,6 +9,16 @@
 #include "gateway/mime/MimeParser.hpp"
 
 namespace mailgate {
+namespace {
+
+// Parsed as the content stage parses it, so a message learned and the same message
+// classified have the same tokens.
+std::vector<std::uint64_t> tokensToLearn(const Config& config, std::string_view raw) {
+    auto message = MimeParser(mimeLimitsFrom(config.content)).parse(raw, {});
+    return bayesTokens(message, bayesTokenizerLimits(config.bayes));
+}
+
+}  // namespace
 
 BayesTokenizerLimits bayesTokenizerLimits(const BayesSettings& settings) {
     BayesTokenizerLimits limits;
@@ -35,15 +45,24 @@ boost::asio::awaitable<Result<BayesLearnResult>> learnMessage(const BayesStore& 
                                                               const Config& config,
                                                               std::string_view raw,
                                                               BayesLesson lesson) {
-    // Parsed as the content stage parses it, so a message learned and the same message
-    // classified have the same tokens.
-    auto message = MimeParser(mimeLimitsFrom(config.content)).parse(raw, {});
-    auto tokens = bayesTokens(message, bayesTokenizerLimits(config.bayes));
+    auto tokens = tokensToLearn(config, raw);
     auto digest = bayesMessageDigest(raw);
     if (lesson == BayesLesson::Forget) {
         co_return co_await store.forget(tokens, digest);
     }
     co_return co_await store.learn(tokens, digest, lesson == BayesLesson::Spam);
+}
+
+boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> learnMessages(
+    const BayesStore& store, const Config& config, const std::vector<std::string>& raws,
+    BayesLesson lesson) {
+    std::vector<BayesStore::Lesson> lessons;
+    lessons.reserve(raws.size());
+    for (const auto& raw : raws) {
+        lessons.push_back({tokensToLearn(config, raw), bayesMessageDigest(raw)});
+    }
+    co_return co_await store.learnMany(lessons, lesson == BayesLesson::Spam,
+                                       lesson == BayesLesson::Forget);
 }
 
 }  // namespace mailgate

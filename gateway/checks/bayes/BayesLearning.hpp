@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gateway/checks/bayes/BayesStore.hpp"
 #include "gateway/checks/bayes/BayesTokenizer.hpp"
@@ -26,5 +27,10 @@ boost::asio::awaitable<Result<BayesLearnResult>> learnMessage(const BayesStore& 
                                                               const Config& config,
                                                               std::string_view raw,
                                                               BayesLesson lesson);
+
+// Learns (or forgets) several messages together: two waits on Redis for all of them.
+boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> learnMessages(
+    const BayesStore& store, const Config& config, const std::vector<std::string>& raws,
+    BayesLesson lesson);
 
 }  // namespace mailgate

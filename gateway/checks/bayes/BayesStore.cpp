@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 namespace mailgate {
 namespace {
@@ -145,6 +146,93 @@ boost::asio::awaitable<Result<BayesLearnResult>> BayesStore::learn(
         co_return makeError(sent.error());
     }
     co_return moving ? BayesLearnResult::Moved : BayesLearnResult::Learned;
+}
+
+boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> BayesStore::learnMany(
+    const std::vector<Lesson>& lessons, bool spam, bool forget) const {
+    std::vector<std::vector<std::string>> gets;
+    gets.reserve(lessons.size());
+    for (const auto& lesson : lessons) {
+        gets.push_back({"GET", redis_->key("bayes:m:" + lesson.digest)});
+    }
+    auto known = co_await redis_->pipeline(std::move(gets));
+    struct Change {
+        std::int64_t spam = 0;
+        std::int64_t ham = 0;
+    };
+    std::map<std::uint64_t, Change> changes;
+    Change totals;
+    std::vector<BayesLearnResult> results;
+    std::vector<std::vector<std::string>> records;
+    std::string wanted = spam ? "spam" : "ham";
+    std::map<std::string, bool> inThisBatch;  // the same message twice in one batch
+    for (std::size_t i = 0; i < lessons.size(); ++i) {
+        if (!inThisBatch.emplace(lessons[i].digest, true).second) {
+            results.push_back(forget ? BayesLearnResult::NotKnown : BayesLearnResult::AlreadyKnown);
+            continue;
+        }
+        if (!known[i]) {
+            co_return makeError(known[i].error());
+        }
+        const RedisReply& reply = *known[i];
+        if (reply.isError()) {
+            co_return makeError("redis: " + reply.text);
+        }
+        std::string record = redis_->key("bayes:m:" + lessons[i].digest);
+        auto apply = [&](bool asSpam, int step) {
+            (asSpam ? totals.spam : totals.ham) += step;
+            for (auto token : lessons[i].tokens) {
+                (asSpam ? changes[token].spam : changes[token].ham) += step;
+            }
+        };
+        if (forget) {
+            if (reply.isNil()) {
+                results.push_back(BayesLearnResult::NotKnown);
+                continue;
+            }
+            apply(reply.text == "spam", -1);
+            records.push_back({"DEL", record});
+            results.push_back(BayesLearnResult::Forgotten);
+        } else if (!reply.isNil() && reply.text == wanted) {
+            results.push_back(BayesLearnResult::AlreadyKnown);
+        } else {
+            apply(spam, 1);
+            if (!reply.isNil()) {
+                apply(!spam, -1);
+            }
+            records.push_back({"SET", record, wanted});
+            results.push_back(reply.isNil() ? BayesLearnResult::Learned : BayesLearnResult::Moved);
+        }
+    }
+    std::vector<std::vector<std::string>> commands;
+    commands.reserve(3 * changes.size() + records.size() + 2);
+    std::string totalsKey = redis_->key("bayes:totals");
+    for (auto [field, by] : {std::pair{"spam", totals.spam}, std::pair{"ham", totals.ham}}) {
+        if (by != 0) {
+            commands.push_back({"HINCRBY", totalsKey, field, std::to_string(by)});
+        }
+    }
+    std::string ttl = std::to_string(token_ttl_s_);
+    for (const auto& [token, change] : changes) {
+        std::string key = redis_->key(tokenKeyName(token));
+        if (change.spam != 0) {
+            commands.push_back({"HINCRBY", key, "s", std::to_string(change.spam)});
+        }
+        if (change.ham != 0) {
+            commands.push_back({"HINCRBY", key, "h", std::to_string(change.ham)});
+        }
+        if (change.spam > 0 || change.ham > 0) {
+            commands.push_back({"EXPIRE", key, ttl});
+        }
+    }
+    // The records last: a batch cut short by a failure leaves its messages unrecorded,
+    // so learning them again counts them (at worst twice for the tokens already sent).
+    commands.insert(commands.end(), records.begin(), records.end());
+    auto sent = co_await send(std::move(commands));
+    if (!sent) {
+        co_return makeError(sent.error());
+    }
+    co_return results;
 }
 
 boost::asio::awaitable<Result<BayesLearnResult>> BayesStore::forget(

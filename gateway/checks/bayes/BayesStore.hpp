@@ -47,6 +47,14 @@ class BayesStore {
     boost::asio::awaitable<Result<BayesLearnResult>> learn(const std::vector<std::uint64_t>& tokens,
                                                            const std::string& digest,
                                                            bool spam) const;
+    // Learns (or, with `forget`, takes back) several messages with two waits in all:
+    // their digests, then every count change, summed per token across the messages.
+    struct Lesson {
+        std::vector<std::uint64_t> tokens;
+        std::string digest;
+    };
+    boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> learnMany(
+        const std::vector<Lesson>& lessons, bool spam, bool forget) const;
     // Takes a learned message's counts away.
     boost::asio::awaitable<Result<BayesLearnResult>> forget(
         const std::vector<std::uint64_t>& tokens, const std::string& digest) const;
