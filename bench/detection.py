@@ -110,7 +110,7 @@ def mailgate_run(build, directory, data, evaluation):
     return scored, learning, scanning
 
 
-def spamassassin_run(directory, evaluation, bayes):
+def spamassassin_run(directory, data, evaluation, bayes):
     site = directory / ("sa-bayes" if bayes else "sa-plain")
     site.mkdir()
     for pre in Path("/etc/spamassassin").glob("*.pre"):
@@ -126,7 +126,7 @@ def spamassassin_run(directory, evaluation, bayes):
         started = time.monotonic()
         for kind, groups in TRAINING.items():
             for group in groups:
-                files = sorted((evaluation_root(directory) / group).glob("*.txt"))
+                files = sorted((data / group).glob("*.txt"))
                 subprocess.run(["sa-learn", f"--siteconfigpath={site}", f"--{kind}",
                                 *map(str, files)], check=True, env=environment,
                                stdout=subprocess.DEVNULL)
@@ -162,19 +162,11 @@ def spamassassin_run(directory, evaluation, bayes):
     return scored, learning, scanning
 
 
-EVALUATION_ROOT = {}
-
-
-def evaluation_root(_directory):
-    return EVALUATION_ROOT["data"]
-
-
 def main():
     arguments = parse_arguments()
     packages = () if arguments.no_spamassassin else ("spamassassin", "spamd", "spamc")
     build, kind = bench_setup.prepare(arguments, packages)
     data = corpus_directory(arguments, build)
-    EVALUATION_ROOT["data"] = data
     evaluation = [(path, True) for path in files_of(data, EVALUATION["spam"])] + \
         [(path, False) for path in files_of(data, EVALUATION["ham"])]
     training = sum(len(files_of(data, groups)) for groups in TRAINING.values())
@@ -188,7 +180,7 @@ def main():
         rows.append(("mailgate (all checks, Bayes)", scored, learning, scanning))
         if not arguments.no_spamassassin:
             for bayes in (True, False):
-                scored, learning, scanning = spamassassin_run(directory, evaluation, bayes)
+                scored, learning, scanning = spamassassin_run(directory, data, evaluation, bayes)
                 name = "SpamAssassin 4, local tests" + (" + Bayes" if bayes else "")
                 rows.append((name, scored, learning, scanning))
     print(f"{'setup':38} {'recall':>7} {'ham FP':>12} {'precision':>9} {'F1':>6} {'AUC':>6} "
