@@ -94,20 +94,6 @@ boost::asio::awaitable<Result<BayesCounts>> BayesStore::read(
     co_return counts;
 }
 
-std::vector<std::vector<std::string>> BayesStore::countCommands(
-    const std::vector<std::uint64_t>& tokens, bool spam, int step) const {
-    std::vector<std::vector<std::string>> commands;
-    commands.reserve(2 * tokens.size() + 1);
-    std::string by = std::to_string(step);
-    commands.push_back({"HINCRBY", redis_->key("bayes:totals"), spam ? "spam" : "ham", by});
-    for (auto token : tokens) {
-        std::string key = redis_->key(tokenKeyName(token));
-        commands.push_back({"HINCRBY", key, spam ? "s" : "h", by});
-        commands.push_back({"EXPIRE", key, std::to_string(token_ttl_s_)});
-    }
-    return commands;
-}
-
 boost::asio::awaitable<Result<void>> BayesStore::send(
     std::vector<std::vector<std::string>> commands) const {
     auto replies = co_await redis_->pipeline(std::move(commands));
@@ -124,28 +110,12 @@ boost::asio::awaitable<Result<void>> BayesStore::send(
 
 boost::asio::awaitable<Result<BayesLearnResult>> BayesStore::learn(
     const std::vector<std::uint64_t>& tokens, const std::string& digest, bool spam) const {
-    std::string record = redis_->key("bayes:m:" + digest);
-    std::vector<std::string> get{"GET", record};  // named: GCC 12 rejects a braced list here
-    auto known = co_await redis_->command(std::move(get));
-    if (!known) {
-        co_return makeError(known.error());
+    std::vector<Lesson> one{Lesson{tokens, digest}};
+    auto results = co_await learnMany(one, spam, false);
+    if (!results) {
+        co_return makeError(results.error());
     }
-    std::string wanted = spam ? "spam" : "ham";
-    if (!known->isNil() && known->text == wanted) {
-        co_return BayesLearnResult::AlreadyKnown;
-    }
-    bool moving = !known->isNil();
-    auto commands = countCommands(tokens, spam, 1);
-    if (moving) {
-        auto undo = countCommands(tokens, !spam, -1);
-        commands.insert(commands.end(), undo.begin(), undo.end());
-    }
-    commands.push_back(std::vector<std::string>{"SET", record, wanted});
-    auto sent = co_await send(std::move(commands));
-    if (!sent) {
-        co_return makeError(sent.error());
-    }
-    co_return moving ? BayesLearnResult::Moved : BayesLearnResult::Learned;
+    co_return results->front();
 }
 
 boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> BayesStore::learnMany(
@@ -237,22 +207,12 @@ boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> BayesStore::learnM
 
 boost::asio::awaitable<Result<BayesLearnResult>> BayesStore::forget(
     const std::vector<std::uint64_t>& tokens, const std::string& digest) const {
-    std::string record = redis_->key("bayes:m:" + digest);
-    std::vector<std::string> get{"GET", record};  // named: GCC 12 rejects a braced list here
-    auto known = co_await redis_->command(std::move(get));
-    if (!known) {
-        co_return makeError(known.error());
+    std::vector<Lesson> one{Lesson{tokens, digest}};
+    auto results = co_await learnMany(one, false, true);
+    if (!results) {
+        co_return makeError(results.error());
     }
-    if (known->isNil()) {
-        co_return BayesLearnResult::NotKnown;
-    }
-    auto commands = countCommands(tokens, known->text == "spam", -1);
-    commands.push_back(std::vector<std::string>{"DEL", record});
-    auto sent = co_await send(std::move(commands));
-    if (!sent) {
-        co_return makeError(sent.error());
-    }
-    co_return BayesLearnResult::Forgotten;
+    co_return results->front();
 }
 
 }  // namespace mailgate

@@ -43,7 +43,7 @@ class BayesStore {
     // The totals and each token's counts, one wait.
     boost::asio::awaitable<Result<BayesCounts>> read(
         const std::vector<std::uint64_t>& tokens) const;
-    // Learns a message (its tokens and a digest of it) as spam or ham.
+    // Learns a message (its tokens and a digest of it) as spam or ham: learnMany of one.
     boost::asio::awaitable<Result<BayesLearnResult>> learn(const std::vector<std::uint64_t>& tokens,
                                                            const std::string& digest,
                                                            bool spam) const;
@@ -55,7 +55,7 @@ class BayesStore {
     };
     boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> learnMany(
         const std::vector<Lesson>& lessons, bool spam, bool forget) const;
-    // Takes a learned message's counts away.
+    // Takes a learned message's counts away: learnMany of one, forgetting.
     boost::asio::awaitable<Result<BayesLearnResult>> forget(
         const std::vector<std::uint64_t>& tokens, const std::string& digest) const;
 
@@ -68,9 +68,6 @@ class BayesStore {
     static Result<BayesTokenCounts> countsFromReply(const Result<RedisReply>& reply);
 
   private:
-    // The commands adding `step` (+1 or -1) to the class's counts of these tokens.
-    std::vector<std::vector<std::string>> countCommands(const std::vector<std::uint64_t>& tokens,
-                                                        bool spam, int step) const;
     boost::asio::awaitable<Result<void>> send(std::vector<std::vector<std::string>> commands) const;
 
     std::shared_ptr<RedisClient> redis_;
