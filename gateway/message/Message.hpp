@@ -49,6 +49,8 @@ struct MimePart {
     // content.max_text_bytes of it; empty for other parts.
     std::string text;
     bool text_truncated = false;
+    // HTML parts: the targets of its links and images (href, src), at most 64.
+    std::vector<std::string> links;
     std::string sha1;  // hex SHA-1 of the decoded content, when asked for (scan --digests)
     // A nested message's own headers (message/rfc822 parts only).
     std::vector<MessageHeader> headers;

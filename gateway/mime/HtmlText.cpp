@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <optional>
 
 namespace mailgate {
 namespace {
@@ -156,7 +157,71 @@ void appendUtf8(std::string& out, unsigned long code) {
     }
 }
 
-std::string htmlToText(std::string_view html, std::size_t maxBytes) {
+namespace {
+
+// The value of attribute `name` ("href", "src") in a tag's text (between '<' and '>'),
+// quoted or not; nullopt when the tag has none.
+std::optional<std::string_view> attributeValue(std::string_view tag, std::string_view name) {
+    for (std::size_t at = 0; at + name.size() < tag.size(); ++at) {
+        if (strncasecmp(tag.data() + at, name.data(), name.size()) != 0 ||
+            (at > 0 && !std::isspace(static_cast<unsigned char>(tag[at - 1])))) {
+            continue;
+        }
+        std::size_t i = at + name.size();
+        while (i < tag.size() && std::isspace(static_cast<unsigned char>(tag[i]))) {
+            ++i;
+        }
+        if (i >= tag.size() || tag[i] != '=') {
+            continue;
+        }
+        ++i;
+        while (i < tag.size() && std::isspace(static_cast<unsigned char>(tag[i]))) {
+            ++i;
+        }
+        if (i < tag.size() && (tag[i] == '"' || tag[i] == '\'')) {
+            auto end = tag.find(tag[i], i + 1);
+            if (end == std::string_view::npos) {
+                return std::nullopt;  // an unterminated quote: no value to trust
+            }
+            return tag.substr(i + 1, end - i - 1);
+        }
+        std::size_t end = i;
+        while (end < tag.size() && !std::isspace(static_cast<unsigned char>(tag[end]))) {
+            ++end;
+        }
+        return tag.substr(i, end - i);
+    }
+    return std::nullopt;
+}
+
+void collectTarget(std::string_view tag, HtmlLinks& links) {
+    if (links.targets.size() >= links.max_targets) {
+        return;
+    }
+    for (std::string_view name : {std::string_view("href"), std::string_view("src")}) {
+        auto value = attributeValue(tag, name);
+        if (!value || value->empty()) {
+            continue;
+        }
+        std::string target;
+        std::string_view raw = value->substr(0, links.max_target_bytes);
+        for (std::size_t i = 0; i < raw.size();) {
+            std::string decoded;
+            if (raw[i] == '&') {
+                if (auto used = decodeReference(raw, i, decoded)) {
+                    target += decoded;
+                    i += used;
+                    continue;
+                }
+            }
+            target += raw[i++];
+        }
+        links.targets.push_back(std::move(target));
+        return;
+    }
+}
+
+std::string reduce(std::string_view html, std::size_t maxBytes, HtmlLinks* links) {
     Reducer out(maxBytes);
     std::size_t i = 0;
     while (i < html.size() && !out.full()) {
@@ -184,6 +249,9 @@ std::string htmlToText(std::string_view html, std::size_t maxBytes) {
                 i = skipElement(html, close + 1, name);
                 continue;
             }
+            if (links != nullptr && !closing) {
+                collectTarget(html.substr(i + 1 + nameEnd, close - i - 1 - nameEnd), *links);
+            }
             if (isBlockTag(name)) {
                 out.lineBreak();
             } else {
@@ -210,6 +278,16 @@ std::string htmlToText(std::string_view html, std::size_t maxBytes) {
         ++i;
     }
     return out.finish();
+}
+
+}  // namespace
+
+std::string htmlToText(std::string_view html, std::size_t maxBytes) {
+    return reduce(html, maxBytes, nullptr);
+}
+
+std::string htmlToText(std::string_view html, std::size_t maxBytes, HtmlLinks& links) {
+    return reduce(html, maxBytes, &links);
 }
 
 }  // namespace mailgate

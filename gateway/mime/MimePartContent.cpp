@@ -153,7 +153,9 @@ void keepText(const guint8* data, std::size_t size, MimePart& part, ParseContext
     std::string text = toUtf8(data, size, part, context);
     auto limit = static_cast<std::size_t>(context.limits.max_text_bytes);
     if (part.content_type == "text/html") {
-        part.text = htmlToText(text, limit);
+        HtmlLinks links;
+        part.text = htmlToText(text, limit, links);
+        part.links = std::move(links.targets);
         part.text_truncated = text.size() > limit && part.text.size() >= limit;
     } else {
         part.text_truncated = text.size() > limit;

@@ -19,21 +19,6 @@ struct BayesRead {
     std::string failure;
 };
 
-// The bands and their default scores. Provisional, from the cross-validation on the
-// training groups (docs/PERFORMANCE.md): p >= 0.99 wrongly caught 0.04% of ham there, so
-// that band alone reaches the default spam threshold (5.0); the lower bands add evidence
-// for the other checks. The weight fitter of the heuristics issue will refit them.
-struct Band {
-    double at_least;
-    const char* name;
-    double score;
-};
-constexpr Band kSpamBands[] = {
-    {0.99, "BAYES_SPAM_99", 5.0}, {0.90, "BAYES_SPAM_90", 3.5}, {0.70, "BAYES_SPAM_70", 2.0}};
-constexpr Band kHamBands[] = {{0.99, "BAYES_HAM_01", -3.0},   // p <= 0.01
-                              {0.90, "BAYES_HAM_10", -1.5},   // p <= 0.10
-                              {0.70, "BAYES_HAM_30", -0.5}};  // p <= 0.30
-
 std::string percent(double probability) {
     char text[16];
     std::snprintf(text, sizeof text, "p=%.4f", probability);
@@ -42,18 +27,14 @@ std::string percent(double probability) {
 
 }  // namespace
 
-std::optional<Symbol> bayesSymbolFor(double probability) {
-    for (const auto& band : kSpamBands) {
+Symbol bayesSymbolFor(double probability) {
+    for (const auto& band : kBayesBands) {
         if (probability >= band.at_least) {
             return Symbol{band.name, band.score, percent(probability)};
         }
     }
-    for (const auto& band : kHamBands) {
-        if (1 - probability >= band.at_least) {
-            return Symbol{band.name, band.score, percent(probability)};
-        }
-    }
-    return std::nullopt;
+    const auto& lowest = kBayesBands[std::size(kBayesBands) - 1];
+    return Symbol{lowest.name, lowest.score, percent(probability)};
 }
 
 BayesCheck::BayesCheck(const Config& config) : settings_(config.bayes) {
@@ -107,20 +88,15 @@ void BayesCheck::run(ContentTransaction& transaction) const {
     if (!result.active || read.tokens.empty()) {
         return;
     }
-    if (auto symbol = bayesSymbolFor(result.probability)) {
-        outcome.symbols.push_back(std::move(*symbol));
-        transaction.addOutcome(name(), std::move(outcome));
-    }
+    outcome.symbols.push_back(bayesSymbolFor(result.probability));
+    transaction.addOutcome(name(), std::move(outcome));
 }
 
 namespace {
 
 std::vector<std::string> bayesSymbols(const Config&) {
     std::vector<std::string> names{"BAYES_UNAVAILABLE"};
-    for (const auto& band : kSpamBands) {
-        names.emplace_back(band.name);
-    }
-    for (const auto& band : kHamBands) {
+    for (const auto& band : kBayesBands) {
         names.emplace_back(band.name);
     }
     return names;

@@ -8,7 +8,6 @@
 #pragma once
 
 #include <atomic>
-#include <optional>
 
 #include "gateway/checks/bayes/BayesClassifier.hpp"
 #include "gateway/engine/CheckRegistry.hpp"
@@ -34,8 +33,22 @@ class BayesCheck final : public ContentCheck {
     mutable std::atomic<Learned> learned_{Learned::Unknown};
 };
 
-// The symbol for a spam probability, with its default score; none between 0.3 and 0.7.
-std::optional<Symbol> bayesSymbolFor(double probability);
+// The probability bands, from most spammy down, each a symbol with its default score.
+// The scores are fitted on the training groups by `mailgate_bayes_cv --fit`
+// (bench/BayesCrossValidation.cpp, docs/bayes.md): each band's log likelihood ratio,
+// scaled so the band where ham false positives would pass 0.1% stays below the spam
+// threshold. Every probability falls in exactly one band.
+struct BayesBand {
+    const char* name;
+    double at_least;  // p >= at_least (and below the band above it)
+    double score;
+};
+inline constexpr BayesBand kBayesBands[] = {
+    {"BAYES_SPAM_99", 0.99, 5.0}, {"BAYES_SPAM_90", 0.90, 2.7}, {"BAYES_SPAM_70", 0.70, 1.3},
+    {"BAYES_UNSURE", 0.10, 0.8},  {"BAYES_HAM_10", 0.01, -0.1}, {"BAYES_HAM_01", 0.0, -2.8}};
+
+// The symbol for a spam probability, with its default score.
+Symbol bayesSymbolFor(double probability);
 
 CheckDescriptor bayesCheckDescriptor();
 

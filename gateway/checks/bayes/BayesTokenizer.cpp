@@ -179,6 +179,49 @@ std::string extensionOf(std::string_view filename) {
     return lowerCase(filename.substr(dot + 1));
 }
 
+bool isOwnMarkup(std::string_view name) {
+    // Headers a filter adds (ours, SpamAssassin's): learning them would teach the filter
+    // its own earlier verdicts.
+    for (std::string_view prefix : {"x-spam", "x-mailgate", "x-virus", "x-greylist"}) {
+        if (name.substr(0, prefix.size()) == prefix) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool isChosenHeader(std::string_view name) {
+    static constexpr std::string_view kChosen[] = {
+        "from",       "to",           "cc",         "reply-to",         "return-path",
+        "received",   "message-id",   "content-type", "x-mailer",       "user-agent",
+        "mime-version", "x-priority", "x-msmail-priority", "importance", "organization",
+        "precedence", "sender",       "errors-to",  "list-id",          "content-transfer-encoding"};
+    return std::find(std::begin(kChosen), std::end(kChosen), name) != std::end(kChosen);
+}
+
+// Words of the header fields, each prefixed by its field's name ("from:alice"), and the
+// field names present ("hn:list-id"): the mail software and the path a message took are
+// as telling as its text.
+void addHeaderWords(FeatureSet& out, const Message& message, const BayesTokenizerLimits& limits) {
+    BayesTokenizerLimits plain = limits;
+    plain.word_pairs = false;
+    std::size_t fields = 0;
+    for (const auto& header : message.headers) {
+        if (++fields > 100 || out.full()) {
+            break;
+        }
+        std::string name = lowerCase(header.name.substr(0, 40));
+        if (isOwnMarkup(name) || name == "subject") {
+            continue;
+        }
+        out.add("hn:" + name);
+        if (limits.header_words == 1 && !isChosenHeader(name)) {
+            continue;
+        }
+        addWords(out, name + ":", std::string_view(header.value).substr(0, 300), plain);
+    }
+}
+
 void addHeaderFeatures(FeatureSet& out, const Message& message) {
     if (const auto* from = message.firstHeader("From")) {
         addDomain(out, "f:", addressDomain(from->value));
@@ -248,6 +291,9 @@ std::vector<std::string> bayesWords(std::string_view text, const BayesTokenizerL
 std::vector<std::string> bayesFeatures(const Message& message, const BayesTokenizerLimits& limits) {
     FeatureSet out(limits.max_tokens);
     addHeaderFeatures(out, message);
+    if (limits.header_words > 0) {
+        addHeaderWords(out, message, limits);
+    }
     if (const auto* subject = message.firstHeader("Subject")) {
         addWords(out, "s:", subject->value.substr(0, 1000), limits);
     }
@@ -261,6 +307,11 @@ std::vector<std::string> bayesFeatures(const Message& message, const BayesTokeni
         budget -= text.size();
         addUrlHosts(out, text);
         addWords(out, "", text, limits);
+    }
+    for (const auto& part : message.parts) {
+        for (const auto& link : part.links) {
+            addUrlHosts(out, link);
+        }
     }
     return out.take();
 }

@@ -39,3 +39,34 @@ TEST(HtmlText, HostileMarkupIsBounded) {
     }
     EXPECT_EQ(htmlToText(tags + "end", 1000), "end");
 }
+
+TEST(HtmlText, CollectsLinkAndImageTargets) {
+    mailgate::HtmlLinks links;
+    auto text = htmlToText(
+        "<p>Click <a class=x HREF=\"http://shop.example/buy?a=1&amp;b=2\">here</a> "
+        "<img src='https://cdn.example/i.gif'> <a href=http://bare.example/x>b</a>"
+        "<a name=top>no target</a><link data-href=\"not-this\"></p>",
+        1000, links);
+    EXPECT_EQ(text, "Click here b no target");
+    ASSERT_EQ(links.targets.size(), 3u);
+    EXPECT_EQ(links.targets[0], "http://shop.example/buy?a=1&b=2");
+    EXPECT_EQ(links.targets[1], "https://cdn.example/i.gif");
+    EXPECT_EQ(links.targets[2], "http://bare.example/x");
+}
+
+TEST(HtmlText, LinkTargetsAreBounded) {
+    mailgate::HtmlLinks links;
+    links.max_targets = 2;
+    links.max_target_bytes = 10;
+    std::string html;
+    for (int i = 0; i < 1000; ++i) {
+        html += "<a href=\"http://very-long-host-name.example/\">x</a>";
+    }
+    html += "<a href=\"unterminated";
+    htmlToText(html, 100000, links);
+    ASSERT_EQ(links.targets.size(), 2u);
+    EXPECT_EQ(links.targets[0], "http://ver");
+    mailgate::HtmlLinks hostile;
+    htmlToText("<a href=><a href = ' ><img src", 1000, hostile);
+    EXPECT_TRUE(hostile.targets.empty());
+}

@@ -12,8 +12,7 @@ namespace mailgate {
 namespace {
 
 std::string symbolAt(double probability) {
-    auto symbol = bayesSymbolFor(probability);
-    return symbol ? symbol->name : "";
+    return bayesSymbolFor(probability).name;
 }
 
 TEST(BayesCheck, EachProbabilityFallsInOneBand) {
@@ -21,22 +20,31 @@ TEST(BayesCheck, EachProbabilityFallsInOneBand) {
     EXPECT_EQ(symbolAt(0.99), "BAYES_SPAM_99");
     EXPECT_EQ(symbolAt(0.95), "BAYES_SPAM_90");
     EXPECT_EQ(symbolAt(0.7), "BAYES_SPAM_70");
-    EXPECT_EQ(symbolAt(0.5), "");
-    EXPECT_EQ(symbolAt(0.31), "");
-    EXPECT_EQ(symbolAt(0.25), "BAYES_HAM_30");
+    EXPECT_EQ(symbolAt(0.5), "BAYES_UNSURE");
+    EXPECT_EQ(symbolAt(0.1), "BAYES_UNSURE");
     EXPECT_EQ(symbolAt(0.05), "BAYES_HAM_10");
     EXPECT_EQ(symbolAt(0.0), "BAYES_HAM_01");
-    EXPECT_GT(bayesSymbolFor(0.999)->score, bayesSymbolFor(0.75)->score);
-    EXPECT_LT(bayesSymbolFor(0.001)->score, bayesSymbolFor(0.2)->score);
+    EXPECT_EQ(symbolAt(-0.1), "BAYES_HAM_01");
+    EXPECT_EQ(bayesSymbolFor(0.95).detail, "p=0.9500");
+}
+
+TEST(BayesCheck, ScoresFallWithTheProbabilityAndOnlyTheTopBandIsSpamAlone) {
+    double previous = 1e9;
+    for (const auto& band : kBayesBands) {
+        EXPECT_LT(band.score, previous) << band.name;
+        previous = band.score;
+    }
+    EXPECT_GE(bayesSymbolFor(0.995).score, 5.0);
+    EXPECT_LT(bayesSymbolFor(0.95).score, 5.0);
+    EXPECT_LT(bayesSymbolFor(0.001).score, 0.0);
 }
 
 TEST(BayesCheck, TheDescriptorNamesEverySymbolItEmits) {
     auto descriptor = bayesCheckDescriptor();
     auto names = descriptor.symbols(defaultConfig());
-    for (double p : {1.0, 0.95, 0.75, 0.2, 0.05, 0.0}) {
+    for (double p : {1.0, 0.95, 0.75, 0.5, 0.2, 0.05, 0.0}) {
         auto symbol = bayesSymbolFor(p);
-        ASSERT_TRUE(symbol);
-        EXPECT_NE(std::find(names.begin(), names.end(), symbol->name), names.end()) << p;
+        EXPECT_NE(std::find(names.begin(), names.end(), symbol.name), names.end()) << p;
     }
     EXPECT_NE(std::find(names.begin(), names.end(), "BAYES_UNAVAILABLE"), names.end());
 }

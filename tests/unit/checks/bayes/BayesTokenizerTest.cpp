@@ -58,6 +58,7 @@ TEST(BayesTokenizer, NonAsciiLettersArePartOfWordsAndOnlyAsciiIsLowerCased) {
 
 TEST(BayesTokenizer, SparsePairsKeepTheirDistance) {
     BayesTokenizerLimits limits;
+    limits.word_pairs = true;
     limits.pair_window = 3;
     auto features = bayesFeatures(messageWith({}, "alpha beta gamma delta"), limits);
     EXPECT_TRUE(has(features, "alpha|1|beta"));
@@ -71,8 +72,10 @@ TEST(BayesTokenizer, SparsePairsKeepTheirDistance) {
 }
 
 TEST(BayesTokenizer, SubjectWordsAreTheirOwnFeatures) {
-    auto features = bayesFeatures(messageWith({header("Subject", "Cheap Pills today")}, "pills"),
-                                  BayesTokenizerLimits{});
+    BayesTokenizerLimits limits;
+    limits.word_pairs = true;
+    auto features =
+        bayesFeatures(messageWith({header("Subject", "Cheap Pills today")}, "pills"), limits);
     EXPECT_TRUE(has(features, "s:cheap"));
     EXPECT_TRUE(has(features, "s:pills"));
     EXPECT_TRUE(has(features, "s:cheap|1|pills"));
@@ -87,6 +90,44 @@ TEST(BayesTokenizer, UrlHostsAndTheirBaseDomains) {
     EXPECT_TRUE(has(features, "u:shop.example"));
     EXPECT_TRUE(has(features, "u:www.other.example"));
     EXPECT_TRUE(has(features, "u:other.example"));
+}
+
+TEST(BayesTokenizer, HtmlLinkTargetsGiveUrlHosts) {
+    Message message = messageWith({}, "click here");
+    message.parts[0].content_type = "text/html";
+    message.parts[0].links = {"http://Track.Spam.Example/r?id=1", "mailto:x@y.example",
+                              "https://cdn.images.example/a.gif"};
+    auto features = bayesFeatures(message, BayesTokenizerLimits{});
+    EXPECT_TRUE(has(features, "u:track.spam.example"));
+    EXPECT_TRUE(has(features, "u:spam.example"));
+    EXPECT_TRUE(has(features, "u:images.example"));
+    EXPECT_FALSE(has(features, "u:y.example"));
+}
+
+TEST(BayesTokenizer, ChosenHeaderFieldsGiveWordsAndAllGiveTheirNames) {
+    Message message = messageWith({header("Received", "from relay.sender.example (EHLO x)"),
+                                   header("X-Mailing-List", "fans@list.example"),
+                                   header("X-Spam-Status", "Yes, score=9.9"),
+                                   header("Subject", "Hello there")},
+                                  "body");
+    BayesTokenizerLimits limits;
+    auto features = bayesFeatures(message, limits);
+    EXPECT_TRUE(has(features, "received:relay.sender.example"));
+    EXPECT_TRUE(has(features, "received:ehlo"));
+    EXPECT_TRUE(has(features, "hn:x-mailing-list"));
+    EXPECT_FALSE(has(features, "x-mailing-list:fans"));  // not a chosen field
+    // A filter's own verdict is never learned, and the Subject has its own prefix.
+    EXPECT_FALSE(has(features, "hn:x-spam-status"));
+    EXPECT_FALSE(has(features, "x-spam-status:yes"));
+    EXPECT_FALSE(has(features, "subject:hello"));
+    limits.header_words = 2;
+    features = bayesFeatures(message, limits);
+    EXPECT_TRUE(has(features, "x-mailing-list:fans"));
+    EXPECT_FALSE(has(features, "x-spam-status:yes"));
+    limits.header_words = 0;
+    features = bayesFeatures(message, limits);
+    EXPECT_FALSE(has(features, "hn:x-mailing-list"));
+    EXPECT_FALSE(has(features, "received:ehlo"));
 }
 
 TEST(BayesTokenizer, HeaderFactsNameWhereTheyComeFrom) {
