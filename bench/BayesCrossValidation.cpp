@@ -168,9 +168,8 @@ double rocArea(std::vector<std::pair<double, bool>> scored) {
 
 // Learns every message `learned` accepts and classifies every one `classified` accepts.
 template <typename Learned, typename Classified>
-void learnAndClassify(const std::vector<Labelled>& corpus, const Options& options,
-                      Learned learned, Classified classified,
-                      std::vector<std::pair<double, bool>>& scored) {
+void learnAndClassify(const std::vector<Labelled>& corpus, const Options& options, Learned learned,
+                      Classified classified, std::vector<std::pair<double, bool>>& scored) {
     std::unordered_map<std::uint64_t, BayesTokenCounts> counts;
     BayesTotals totals;
     for (std::size_t i = 0; i < corpus.size(); ++i) {
@@ -284,8 +283,7 @@ int main(int argc, char** argv) {
         "{\"messages\": %zu, \"spam\": %zu, \"ham\": %zu, \"validation\": \"%s\", \"pairs\": %s, "
         "\"header_words\": %d, \"auc\": %.4f, \"thresholds\": [",
         scored.size(), spam, ham, options.holdout_last > 0 ? "holdout-last" : "k-fold",
-        options.limits.word_pairs ? "true" : "false", options.limits.header_words,
-        rocArea(scored));
+        options.limits.word_pairs ? "true" : "false", options.limits.header_words, rocArea(scored));
     const double thresholds[] = {0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999};
     for (std::size_t t = 0; t < std::size(thresholds); ++t) {
         std::size_t caught = 0;

@@ -3,12 +3,13 @@
 // the log and of the merge: of two rejects, the earlier check's is reported. SMTP stage:
 // the postmaster's own lists and limits first, then the cheapest evidence about the
 // connection, then what the client claims, then the sender; greylisting last. Content
-// stage: lists first (they may spare the message the filters), the auto-whitelist last
-// (it needs the score). Adding a check: its folder under gateway/checks/, and a line here.
+// stage: lists first (they may spare the message the filters), the post-filters last
+// (they need the score). Adding a check: its folder under gateway/checks/, and a line here.
 #include "gateway/engine/CheckRegistry.hpp"
 
 #include "gateway/checks/access/ClientAccessCheck.hpp"
 #include "gateway/checks/auto_whitelist/AutoWhitelistCheck.hpp"
+#include "gateway/checks/bayes/BayesAutolearnCheck.hpp"
 #include "gateway/checks/bayes/BayesCheck.hpp"
 #include "gateway/checks/broken_mime/BrokenMimeCheck.hpp"
 #include "gateway/checks/client_name/ClientNameCheck.hpp"
@@ -46,6 +47,7 @@ const std::vector<CheckDescriptor>& checkRegistry() {
         rulesCheckDescriptor(),
         bayesCheckDescriptor(),
         autoWhitelistCheckDescriptor(),
+        bayesAutolearnCheckDescriptor(),
     };
     return registry;
 }

@@ -245,6 +245,10 @@ class Loading {
             report(where("scoring.reject_threshold"), "scoring.reject_threshold",
                    "must not be below scoring.spam_threshold");
         }
+        if (config.bayes.autolearn_ham_below >= config.bayes.autolearn_spam_at_least) {
+            report(where("bayes.autolearn_ham_below"), "bayes.autolearn_ham_below",
+                   "must be below bayes.autolearn_spam_at_least");
+        }
     }
 
     // Files of list entries that settings name: one entry per line ("#" starts a comment

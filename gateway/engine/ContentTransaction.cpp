@@ -1,6 +1,8 @@
 // One message through the content stage (see ContentTransaction.hpp).
 #include "gateway/engine/ContentTransaction.hpp"
 
+#include <algorithm>
+
 #include "gateway/engine/CheckRegistry.hpp"
 #include "gateway/engine/ContentCheck.hpp"
 
@@ -59,6 +61,16 @@ void ContentTransaction::addRecipientSymbol(std::size_t index, std::string_view 
         findings.push_back({std::string(check), {}});
     }
     findings.back().outcome.symbols.push_back(std::move(symbol));
+}
+
+double ContentTransaction::scoreWithout(const std::vector<std::string_view>& checks) const {
+    std::vector<Symbol> kept = policy_symbols_;
+    for (const auto& result : checks_) {
+        if (std::find(checks.begin(), checks.end(), result.check) == checks.end()) {
+            kept.insert(kept.end(), result.outcome.symbols.begin(), result.outcome.symbols.end());
+        }
+    }
+    return scorer_.weightedTotal(kept);
 }
 
 void ContentTransaction::noteStoreFailure(const std::string& what) {

@@ -69,6 +69,8 @@ class ContentTransaction {
     bool filtersSkipped() const { return filters_skipped_; }
     // The weighted total of the message-wide symbols so far.
     double score() const { return scorer_.weightedTotal(symbols_); }
+    // The same without the symbols of the named checks (the policy stage's always count).
+    double scoreWithout(const std::vector<std::string_view>& checks) const;
 
     // A store that could not be read or written: the message is judged without it.
     void noteStoreFailure(const std::string& what);

@@ -17,8 +17,8 @@ namespace mailgate {
 std::string htmlToText(std::string_view html, std::size_t maxBytes);
 
 struct HtmlLinks {
-    std::vector<std::string> targets;  // href and src values, entities decoded, in order
-    std::size_t max_targets = 64;      // later ones are not kept
+    std::vector<std::string> targets;    // href and src values, entities decoded, in order
+    std::size_t max_targets = 64;        // later ones are not kept
     std::size_t max_target_bytes = 512;  // longer values are cut
 };
 

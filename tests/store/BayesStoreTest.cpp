@@ -171,3 +171,49 @@ TEST_F(BayesStoreTest, ABatchLearnsEachMessageOnceAndSumsTheTokens) {
     EXPECT_EQ(counts.totals.ham_messages, 0u);
     EXPECT_EQ(counts.tokens[0].ham, 0u);
 }
+
+namespace {
+
+// learnInBackground to its end on a fresh client: the result its callback got.
+Result<BayesLearnResult> learnInBackground(const RedisSettings& settings,
+                                           const std::vector<std::uint64_t>& tokens,
+                                           const std::string& digest, bool spam) {
+    boost::asio::io_context io;
+    auto client = RedisClient::create(io, settings, quietLogger());
+    BayesStore store(client, 3600);
+    Result<BayesLearnResult> result = makeError("never called");
+    int calls = 0;
+    store.learnInBackground({tokens, digest}, spam, [&](Result<BayesLearnResult> learned) {
+        result = std::move(learned);
+        ++calls;
+        client->stop();
+    });
+    io.run();
+    EXPECT_EQ(calls, 1);
+    return result;
+}
+
+}  // namespace
+
+TEST_F(BayesStoreTest, LearningInTheBackgroundDoesWhatLearningDoes) {
+    auto first = learnInBackground(settings_, tokens_, "d1", true);
+    ASSERT_TRUE(first.ok()) << first.error();
+    EXPECT_EQ(*first, BayesLearnResult::Learned);
+    EXPECT_EQ(*learnInBackground(settings_, tokens_, "d1", true), BayesLearnResult::AlreadyKnown);
+    EXPECT_EQ(*learnInBackground(settings_, tokens_, "d1", false), BayesLearnResult::Moved);
+    auto counts = read();
+    EXPECT_EQ(counts.totals.spam_messages, 0u);
+    EXPECT_EQ(counts.totals.ham_messages, 1u);
+    ASSERT_EQ(counts.tokens.size(), 3u);
+    EXPECT_EQ(counts.tokens[1].ham, 1u);
+    EXPECT_EQ(counts.tokens[1].spam, 0u);
+    // The same result as the awaited learn: it is already known as ham.
+    EXPECT_EQ(*learn(false), BayesLearnResult::AlreadyKnown);
+}
+
+TEST_F(BayesStoreTest, LearningInTheBackgroundWithRedisDownTellsTheFailureOnce) {
+    server_.stop();
+    auto result = learnInBackground(settings_, tokens_, "d1", true);
+    ASSERT_FALSE(result.ok());
+    EXPECT_NE(result.error().find("redis"), std::string::npos) << result.error();
+}

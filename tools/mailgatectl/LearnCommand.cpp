@@ -1,9 +1,10 @@
 // mailgatectl learn: teaches the statistical filter (C10, docs/bayes.md) messages the
-// postmaster knows to be spam or ham, or forgets them. Paths are message files or
-// directories of them (read recursively; --suffix picks files by name ending). Learning a
-// message twice does nothing; learning it as the other class moves it. Prints a summary
-// (and progress on stderr after each batch of 500 messages). Exit 0 done, 1 Redis unusable or a
-// file unreadable, 2 bad usage. Also `mailgatectl bayes stats`: what has been learned.
+// postmaster knows to be spam or ham, or forgets them. Paths are message files, mbox files
+// (recognised by their first "From " line) or directories of either (read recursively;
+// --suffix picks files by name ending). Learning a message twice does nothing; learning it
+// as the other class moves it. Prints a summary (and progress on stderr after each batch of
+// 500 messages). Exit 0 done, 1 Redis unusable or a file unreadable, 2 bad usage. Also
+// `mailgatectl bayes stats`: what has been learned.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <thread>
 
 #include "gateway/checks/bayes/BayesLearning.hpp"
+#include "gateway/message/MboxReader.hpp"
 #include "gateway/util/RunBlocking.hpp"
 #include "tools/mailgatectl/CommandSetup.hpp"
 
@@ -22,8 +24,8 @@ namespace {
 
 const char* const kLearnUsage =
     "usage: mailgatectl learn --spam|--ham|--forget [--suffix TEXT] PATH...\n"
-    "  PATH: a message file, or a directory of them (read recursively; with --suffix only\n"
-    "  the files whose names end with TEXT).\n";
+    "  PATH: a message file, an mbox file, or a directory of them (read recursively; with\n"
+    "  --suffix only the files whose names end with TEXT).\n";
 
 const char* const kBayesUsage = "usage: mailgatectl bayes stats\n";
 
@@ -87,13 +89,65 @@ std::vector<std::filesystem::path> messageFiles(const LearnOptions& options, boo
     return files;
 }
 
-std::optional<std::string> readMessage(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return std::nullopt;
+// The messages of the files, in order, handed to `batch` a few hundred at a time: a
+// message file is one message, an mbox file as many as it holds (read as a stream).
+class MessageBatches {
+  public:
+    MessageBatches(std::vector<std::filesystem::path> files, std::size_t batchSize,
+                   std::size_t maxMessageBytes)
+        : files_(std::move(files)), batch_size_(batchSize), max_message_bytes_(maxMessageBytes) {}
+
+    // Calls batch(raws) for each batch; stops at the first false it returns.
+    template <class Batch>
+    bool each(Batch batch) {
+        std::vector<std::string> raws;
+        auto flush = [&]() {
+            bool more = raws.empty() || batch(raws);
+            raws.clear();
+            return more;
+        };
+        for (const auto& file : files_) {
+            std::ifstream in(file, std::ios::binary);
+            if (!in) {
+                std::cerr << "mailgatectl learn: cannot read " << file.string() << "\n";
+                unreadable_ = true;
+                continue;
+            }
+            char start[5] = {};
+            in.read(start, sizeof start);
+            std::string_view head(start, static_cast<std::size_t>(in.gcount()));
+            in.clear();
+            in.seekg(0);
+            if (MboxReader::looksLikeMbox(head)) {
+                MboxReader mbox(in, max_message_bytes_);
+                while (auto message = mbox.next()) {
+                    raws.push_back(std::move(*message));
+                    if (raws.size() >= batch_size_ && !flush()) {
+                        return false;
+                    }
+                }
+                too_large_ += mbox.skippedTooLarge();
+            } else {
+                raws.emplace_back(std::istreambuf_iterator<char>(in),
+                                  std::istreambuf_iterator<char>());
+            }
+            if (raws.size() >= batch_size_ && !flush()) {
+                return false;
+            }
+        }
+        return flush();
     }
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+
+    bool unreadable() const { return unreadable_; }
+    std::size_t tooLarge() const { return too_large_; }
+
+  private:
+    std::vector<std::filesystem::path> files_;
+    std::size_t batch_size_;
+    std::size_t max_message_bytes_;
+    bool unreadable_ = false;
+    std::size_t too_large_ = 0;
+};
 
 // Runs `body` with the config's Redis client on an I/O thread of its own.
 template <class Body>
@@ -123,45 +177,44 @@ int runLearn(const CommandLine& line) {
     const Config& config = start->config;
     bool missing = false;
     auto files = messageFiles(start->options, missing);
+    // Batches of messages: two waits on Redis per batch, the counts of a token summed over
+    // the batch. An mbox message over content.max_message_size is skipped, as the milter
+    // would not scan it either.
+    MessageBatches batches(std::move(files), 500,
+                           static_cast<std::size_t>(config.content.max_message_size));
     return withRedis(config, [&](const std::shared_ptr<RedisClient>& redis) {
         BayesStore store(redis, config.bayes.token_expire_after_s);
         std::map<std::string, std::size_t> results;
         std::size_t done = 0;
-        // Batches of messages: two waits on Redis per batch, the counts of a token summed
-        // over the batch.
-        constexpr std::size_t kBatch = 500;
-        for (std::size_t first = 0; first < files.size(); first += kBatch) {
-            std::vector<std::string> raws;
-            for (std::size_t i = first; i < std::min(files.size(), first + kBatch); ++i) {
-                auto raw = readMessage(files[i]);
-                if (!raw) {
-                    std::cerr << "mailgatectl learn: cannot read " << files[i].string() << "\n";
-                    missing = true;
-                    continue;
-                }
-                raws.push_back(std::move(*raw));
-            }
+        bool finished = batches.each([&](const std::vector<std::string>& raws) {
             auto learned = runBlocking(learnMessages(store, config, raws, start->options.lesson));
             if (!learned) {
                 std::cerr << "mailgatectl learn: " << learned.error()
                           << "\nmailgatectl learn: stopped after " << done
                           << " messages; run it again: those already learned are skipped\n";
-                return 1;
+                return false;
             }
             for (auto result : *learned) {
                 ++results[bayesLearnResultName(result)];
             }
             done += raws.size();
-            if (files.size() > kBatch) {
-                std::cerr << "mailgatectl learn: " << done << " of " << files.size() << "\n";
+            if (done > raws.size() || raws.size() >= 500) {
+                std::cerr << "mailgatectl learn: " << done << " messages so far\n";
             }
+            return true;
+        });
+        if (!finished) {
+            return 1;
         }
         std::cout << "messages=" << done;
         for (const auto& [name, count] : results) {
             std::cout << " " << name << "=" << count;
         }
+        if (batches.tooLarge() > 0) {
+            std::cout << " too_large=" << batches.tooLarge();
+        }
         std::cout << "\n";
-        return missing ? 1 : 0;
+        return missing || batches.unreadable() ? 1 : 0;
     });
 }
 

@@ -12,13 +12,6 @@
 namespace mailgate {
 namespace {
 
-struct BayesRead {
-    bool asked = false;
-    std::vector<BayesTokenCounts> tokens;
-    BayesTotals totals;
-    std::string failure;
-};
-
 std::string percent(double probability) {
     char text[16];
     std::snprintf(text, sizeof text, "p=%.4f", probability);
@@ -42,21 +35,20 @@ BayesCheck::BayesCheck(const Config& config) : settings_(config.bayes) {
 }
 
 void BayesCheck::prefetch(ContentTransaction& transaction, RedisBatch& batch) const {
-    auto& read = transaction.scratch<BayesRead>();
+    auto& read = transaction.scratch<BayesReading>();
     const auto& redis = transaction.services().redis;
     if (!redis) {
         return;  // a scan without Redis: the filter has nothing to say
     }
     read.asked = true;
-    std::vector<std::uint64_t> tokens;
     if (learned_.load(std::memory_order_relaxed) != Learned::TooLittle) {
-        tokens = bayesTokens(transaction.message(), bayesTokenizerLimits(settings_));
+        read.token_ids = bayesTokens(transaction.message(), bayesTokenizerLimits(settings_));
     }
-    read.tokens.resize(tokens.size());
-    auto commands = BayesStore::readCommands(*redis, tokens);
+    read.tokens.resize(read.token_ids.size());
+    auto commands = BayesStore::readCommands(*redis, read.token_ids);
     for (std::size_t i = 0; i < commands.size(); ++i) {
         batch.add(std::move(commands[i]), [&transaction, i](Result<RedisReply> reply) {
-            auto& stored = transaction.scratch<BayesRead>();
+            auto& stored = transaction.scratch<BayesReading>();
             auto counts = BayesStore::countsFromReply(reply);
             if (!counts) {
                 stored.failure = counts.error();
@@ -70,13 +62,15 @@ void BayesCheck::prefetch(ContentTransaction& transaction, RedisBatch& batch) co
 }
 
 void BayesCheck::run(ContentTransaction& transaction) const {
-    auto& read = transaction.scratch<BayesRead>();
+    auto& read = transaction.scratch<BayesReading>();
     if (!read.asked || transaction.filtersSkipped()) {
         return;
     }
     CheckOutcome outcome;
     if (!read.failure.empty()) {
-        transaction.noteStoreFailure("bayes: " + read.failure);
+        auto times = transaction.services().counters->increment("bayes_unavailable");
+        transaction.noteStoreFailure("bayes: " + read.failure + " (bayes_unavailable=" +
+                                     std::to_string(times) + " since start)");
         outcome.symbols.push_back(Symbol{"BAYES_UNAVAILABLE", 0.0, read.failure});
         transaction.addOutcome(name(), std::move(outcome));
         return;
@@ -88,6 +82,7 @@ void BayesCheck::run(ContentTransaction& transaction) const {
     if (!result.active || read.tokens.empty()) {
         return;
     }
+    read.probability = result.probability;
     outcome.symbols.push_back(bayesSymbolFor(result.probability));
     transaction.addOutcome(name(), std::move(outcome));
 }

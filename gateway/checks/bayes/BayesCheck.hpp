@@ -8,12 +8,26 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "gateway/checks/bayes/BayesClassifier.hpp"
 #include "gateway/engine/CheckRegistry.hpp"
 #include "gateway/engine/ContentCheck.hpp"
 
 namespace mailgate {
+
+// What the filter read and found for one message (the transaction's scratch), for the
+// autolearning post-filter too.
+struct BayesReading {
+    bool asked = false;  // Redis was asked
+    std::vector<std::uint64_t> token_ids;
+    std::vector<BayesTokenCounts> tokens;
+    BayesTotals totals;
+    std::string failure;                // Redis could not be read
+    std::optional<double> probability;  // set when the filter classified the message
+};
 
 class BayesCheck final : public ContentCheck {
   public:

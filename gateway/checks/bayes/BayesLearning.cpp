@@ -13,9 +13,9 @@ namespace {
 
 // Parsed as the content stage parses it, so a message learned and the same message
 // classified have the same tokens.
-std::vector<std::uint64_t> tokensToLearn(const Config& config, std::string_view raw) {
+BayesStore::Lesson lessonOf(const Config& config, std::string_view raw) {
     auto message = MimeParser(mimeLimitsFrom(config.content)).parse(raw, {});
-    return bayesTokens(message, bayesTokenizerLimits(config.bayes));
+    return bayesLessonOf(message, config.bayes);
 }
 
 }  // namespace
@@ -28,10 +28,17 @@ BayesTokenizerLimits bayesTokenizerLimits(const BayesSettings& settings) {
     return limits;
 }
 
-std::string bayesMessageDigest(std::string_view raw) {
+std::string bayesMessageDigest(const std::vector<std::uint64_t>& tokens) {
+    std::string bytes;
+    bytes.reserve(tokens.size() * 8);
+    for (auto token : tokens) {
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            bytes += static_cast<char>((token >> shift) & 0xFF);
+        }
+    }
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int size = 0;
-    EVP_Digest(raw.data(), raw.size(), digest, &size, EVP_sha256(), nullptr);
+    EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
     std::string hex;
     char byte[3];
     for (unsigned int i = 0; i < size; ++i) {
@@ -41,16 +48,22 @@ std::string bayesMessageDigest(std::string_view raw) {
     return hex;
 }
 
+BayesStore::Lesson bayesLessonOf(const Message& message, const BayesSettings& settings) {
+    BayesStore::Lesson lesson;
+    lesson.tokens = bayesTokens(message, bayesTokenizerLimits(settings));
+    lesson.digest = bayesMessageDigest(lesson.tokens);
+    return lesson;
+}
+
 boost::asio::awaitable<Result<BayesLearnResult>> learnMessage(const BayesStore& store,
                                                               const Config& config,
                                                               std::string_view raw,
                                                               BayesLesson lesson) {
-    auto tokens = tokensToLearn(config, raw);
-    auto digest = bayesMessageDigest(raw);
+    auto learned = lessonOf(config, raw);
     if (lesson == BayesLesson::Forget) {
-        co_return co_await store.forget(tokens, digest);
+        co_return co_await store.forget(learned.tokens, learned.digest);
     }
-    co_return co_await store.learn(tokens, digest, lesson == BayesLesson::Spam);
+    co_return co_await store.learn(learned.tokens, learned.digest, lesson == BayesLesson::Spam);
 }
 
 boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> learnMessages(
@@ -59,7 +72,7 @@ boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> learnMessages(
     std::vector<BayesStore::Lesson> lessons;
     lessons.reserve(raws.size());
     for (const auto& raw : raws) {
-        lessons.push_back({tokensToLearn(config, raw), bayesMessageDigest(raw)});
+        lessons.push_back(lessonOf(config, raw));
     }
     co_return co_await store.learnMany(lessons, lesson == BayesLesson::Spam,
                                        lesson == BayesLesson::Forget);

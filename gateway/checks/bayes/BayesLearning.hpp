@@ -19,8 +19,15 @@ enum class BayesLesson { Spam, Ham, Forget };
 // The tokenizer's limits that the [bayes] settings ask for.
 BayesTokenizerLimits bayesTokenizerLimits(const BayesSettings& settings);
 
-// The hex SHA-256 of a message's bytes: how a learned message is recognised.
-std::string bayesMessageDigest(std::string_view raw);
+// How a learned message is recognised: the hex SHA-256 of its tokens (sorted, 8 bytes
+// each, big-endian). Not of its bytes: the same message after a filter added its headers
+// (X-Spam-*, X-Mailgate-*, which are never tokens) is the same lesson, so a message
+// autolearned by the milter and later learned from the quarantine or a user's mailbox is
+// recognised. Changing bayes.word_pairs changes every token, and so every digest.
+std::string bayesMessageDigest(const std::vector<std::uint64_t>& tokens);
+
+// A parsed message as a lesson for the store: its tokens and their digest.
+BayesStore::Lesson bayesLessonOf(const Message& message, const BayesSettings& settings);
 
 // Learns (or forgets) one message given as its bytes.
 boost::asio::awaitable<Result<BayesLearnResult>> learnMessage(const BayesStore& store,

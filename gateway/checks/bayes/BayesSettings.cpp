@@ -29,6 +29,24 @@ void appendBayesSettings(std::vector<SettingSpec>& specs) {
                                    std::int64_t{10} * 365 * 86400,
                                    "A token is forgotten after this long without a learned "
                                    "message that has it (180 days)."));
+    specs.push_back(booleanSetting(
+        "bayes.autolearn", &C::bayes, &B::autolearn, false,
+        "Learn from the mail passing through: as spam when the other checks are sure it is "
+        "spam, as ham when they find nothing against it. The score it goes by leaves out "
+        "the filter itself, the auto-whitelist, the lists and the rules; whitelisted mail "
+        "and mail a list or rule decided is never learned. Off: it learns only what "
+        "mailgatectl learn (or the quarantine) teaches it."));
+    specs.push_back(numberSetting("bayes.autolearn_spam_at_least", &C::bayes,
+                                  &B::autolearn_spam_at_least, 12.0, -1000.0, 1000.0,
+                                  "Autolearn as spam at or above this score (see "
+                                  "bayes.autolearn for what the score leaves out)."));
+    specs.push_back(numberSetting("bayes.autolearn_ham_below", &C::bayes, &B::autolearn_ham_below,
+                                  0.1, -1000.0, 1000.0, "Autolearn as ham below this score."));
+    specs.push_back(numberSetting(
+        "bayes.autolearn_max_ratio", &C::bayes, &B::autolearn_max_ratio, 3.0, 1.0, 1000.0,
+        "The balance guard: a class is not autolearned while it has more than this many times "
+        "the other class's learned messages (the other counted as at least bayes.min_learned), "
+        "so a stream of one kind cannot run the filter away."));
 }
 
 }  // namespace mailgate

@@ -118,35 +118,42 @@ boost::asio::awaitable<Result<BayesLearnResult>> BayesStore::learn(
     co_return results->front();
 }
 
-boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> BayesStore::learnMany(
-    const std::vector<Lesson>& lessons, bool spam, bool forget) const {
+std::vector<std::vector<std::string>> BayesStore::digestReads(
+    const std::vector<Lesson>& lessons) const {
     std::vector<std::vector<std::string>> gets;
     gets.reserve(lessons.size());
     for (const auto& lesson : lessons) {
         gets.push_back({"GET", redis_->key("bayes:m:" + lesson.digest)});
     }
-    auto known = co_await redis_->pipeline(std::move(gets));
+    return gets;
+}
+
+Result<BayesStore::Plan> BayesStore::plan(const std::vector<Lesson>& lessons,
+                                          const std::vector<Result<RedisReply>>& known, bool spam,
+                                          bool forget) const {
     struct Change {
         std::int64_t spam = 0;
         std::int64_t ham = 0;
     };
     std::map<std::uint64_t, Change> changes;
     Change totals;
-    std::vector<BayesLearnResult> results;
+    Plan plan;
     std::vector<std::vector<std::string>> records;
     std::string wanted = spam ? "spam" : "ham";
     std::map<std::string, bool> inThisBatch;  // the same message twice in one batch
     for (std::size_t i = 0; i < lessons.size(); ++i) {
         if (!inThisBatch.emplace(lessons[i].digest, true).second) {
-            results.push_back(forget ? BayesLearnResult::NotKnown : BayesLearnResult::AlreadyKnown);
+            plan.results.push_back(forget ? BayesLearnResult::NotKnown
+                                          : BayesLearnResult::AlreadyKnown);
             continue;
         }
-        if (!known[i]) {
-            co_return makeError(known[i].error());
+        if (i >= known.size() || !known[i]) {
+            return makeError(i >= known.size() ? std::string("redis: no answer")
+                                               : known[i].error());
         }
         const RedisReply& reply = *known[i];
         if (reply.isError()) {
-            co_return makeError("redis: " + reply.text);
+            return makeError("redis: " + reply.text);
         }
         std::string record = redis_->key("bayes:m:" + lessons[i].digest);
         auto apply = [&](bool asSpam, int step) {
@@ -157,24 +164,25 @@ boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> BayesStore::learnM
         };
         if (forget) {
             if (reply.isNil()) {
-                results.push_back(BayesLearnResult::NotKnown);
+                plan.results.push_back(BayesLearnResult::NotKnown);
                 continue;
             }
             apply(reply.text == "spam", -1);
             records.push_back({"DEL", record});
-            results.push_back(BayesLearnResult::Forgotten);
+            plan.results.push_back(BayesLearnResult::Forgotten);
         } else if (!reply.isNil() && reply.text == wanted) {
-            results.push_back(BayesLearnResult::AlreadyKnown);
+            plan.results.push_back(BayesLearnResult::AlreadyKnown);
         } else {
             apply(spam, 1);
             if (!reply.isNil()) {
                 apply(!spam, -1);
             }
             records.push_back({"SET", record, wanted});
-            results.push_back(reply.isNil() ? BayesLearnResult::Learned : BayesLearnResult::Moved);
+            plan.results.push_back(reply.isNil() ? BayesLearnResult::Learned
+                                                 : BayesLearnResult::Moved);
         }
     }
-    std::vector<std::vector<std::string>> commands;
+    auto& commands = plan.commands;
     commands.reserve(3 * changes.size() + records.size() + 2);
     std::string totalsKey = redis_->key("bayes:totals");
     for (auto [field, by] : {std::pair{"spam", totals.spam}, std::pair{"ham", totals.ham}}) {
@@ -198,11 +206,69 @@ boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> BayesStore::learnM
     // The records last: a batch cut short by a failure leaves its messages unrecorded,
     // so learning them again counts them (at worst twice for the tokens already sent).
     commands.insert(commands.end(), records.begin(), records.end());
-    auto sent = co_await send(std::move(commands));
+    return plan;
+}
+
+boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> BayesStore::learnMany(
+    const std::vector<Lesson>& lessons, bool spam, bool forget) const {
+    auto known = co_await redis_->pipeline(digestReads(lessons));
+    auto planned = plan(lessons, known, spam, forget);
+    if (!planned) {
+        co_return makeError(planned.error());
+    }
+    auto sent = co_await send(std::move(planned->commands));
     if (!sent) {
         co_return makeError(sent.error());
     }
-    co_return results;
+    co_return std::move(planned->results);
+}
+
+void BayesStore::learnInBackground(Lesson lesson, bool spam,
+                                   std::function<void(Result<BayesLearnResult>)> done) const {
+    auto lessons = std::make_shared<std::vector<Lesson>>();
+    lessons->push_back(std::move(lesson));
+    auto read = digestReads(*lessons).front();
+    // The store is copied into the callbacks: it is two pointers' worth, and the callbacks
+    // may outlive the check that asked.
+    redis_->send(std::move(read), [store = *this, lessons, spam,
+                                   done = std::move(done)](Result<RedisReply> reply) mutable {
+        std::vector<Result<RedisReply>> known;
+        known.push_back(std::move(reply));
+        auto planned = store.plan(*lessons, known, spam, false);
+        if (!planned) {
+            done(makeError(planned.error()));
+            return;
+        }
+        if (planned->commands.empty()) {
+            done(planned->results.front());
+            return;
+        }
+        // Every command is sent now; the result is told once, after the last answer or
+        // at the first failure.
+        struct Progress {
+            std::size_t waiting;
+            bool told = false;
+            BayesLearnResult result;
+            std::function<void(Result<BayesLearnResult>)> done;
+        };
+        auto progress = std::make_shared<Progress>(
+            Progress{planned->commands.size(), false, planned->results.front(), std::move(done)});
+        for (auto& command : planned->commands) {
+            store.redis_->send(std::move(command), [progress](Result<RedisReply> answer) {
+                progress->waiting -= 1;
+                if (progress->told) {
+                    return;
+                }
+                if (!answer || answer->isError()) {
+                    progress->told = true;
+                    progress->done(makeError(answer ? "redis: " + answer->text : answer.error()));
+                } else if (progress->waiting == 0) {
+                    progress->told = true;
+                    progress->done(progress->result);
+                }
+            });
+        }
+    });
 }
 
 boost::asio::awaitable<Result<BayesLearnResult>> BayesStore::forget(

@@ -6,10 +6,12 @@
 // does nothing and learning it as the other class moves it). Every command names one key,
 // so the keys work with Redis Cluster. Reads for one message are one pipelined batch (one
 // wait); a learn is two (the digest, then the counts). Not atomic across those two: two
-// nodes learning the same message at the same instant may count it twice.
+// nodes learning the same message at the same instant may count it twice. The milter's
+// autolearning uses learnInBackground, the same steps through callbacks, never waited for.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,6 +60,10 @@ class BayesStore {
     // Takes a learned message's counts away: learnMany of one, forgetting.
     boost::asio::awaitable<Result<BayesLearnResult>> forget(
         const std::vector<std::uint64_t>& tokens, const std::string& digest) const;
+    // Learns one message without anyone waiting: `done` runs once, on the Redis client's
+    // strand, with the result or the failure.
+    void learnInBackground(Lesson lesson, bool spam,
+                           std::function<void(Result<BayesLearnResult>)> done) const;
 
     static std::string tokenKeyName(std::uint64_t token);
     // The reads of read(), for a caller that sends them in a batch of its own (the
@@ -68,6 +74,14 @@ class BayesStore {
     static Result<BayesTokenCounts> countsFromReply(const Result<RedisReply>& reply);
 
   private:
+    // What learning some messages changes, from what the store knew of their digests.
+    struct Plan {
+        std::vector<BayesLearnResult> results;
+        std::vector<std::vector<std::string>> commands;
+    };
+    std::vector<std::vector<std::string>> digestReads(const std::vector<Lesson>& lessons) const;
+    Result<Plan> plan(const std::vector<Lesson>& lessons,
+                      const std::vector<Result<RedisReply>>& known, bool spam, bool forget) const;
     boost::asio::awaitable<Result<void>> send(std::vector<std::vector<std::string>> commands) const;
 
     std::shared_ptr<RedisClient> redis_;

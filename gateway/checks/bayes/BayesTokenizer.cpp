@@ -191,11 +191,26 @@ bool isOwnMarkup(std::string_view name) {
 }
 
 bool isChosenHeader(std::string_view name) {
-    static constexpr std::string_view kChosen[] = {
-        "from",       "to",           "cc",         "reply-to",         "return-path",
-        "received",   "message-id",   "content-type", "x-mailer",       "user-agent",
-        "mime-version", "x-priority", "x-msmail-priority", "importance", "organization",
-        "precedence", "sender",       "errors-to",  "list-id",          "content-transfer-encoding"};
+    static constexpr std::string_view kChosen[] = {"from",
+                                                   "to",
+                                                   "cc",
+                                                   "reply-to",
+                                                   "return-path",
+                                                   "received",
+                                                   "message-id",
+                                                   "content-type",
+                                                   "x-mailer",
+                                                   "user-agent",
+                                                   "mime-version",
+                                                   "x-priority",
+                                                   "x-msmail-priority",
+                                                   "importance",
+                                                   "organization",
+                                                   "precedence",
+                                                   "sender",
+                                                   "errors-to",
+                                                   "list-id",
+                                                   "content-transfer-encoding"};
     return std::find(std::begin(kChosen), std::end(kChosen), name) != std::end(kChosen);
 }
 

@@ -49,10 +49,29 @@ TEST(BayesCheck, TheDescriptorNamesEverySymbolItEmits) {
     EXPECT_NE(std::find(names.begin(), names.end(), "BAYES_UNAVAILABLE"), names.end());
 }
 
-TEST(BayesLearning, DigestIsTheHexSha256OfTheBytes) {
-    EXPECT_EQ(bayesMessageDigest(""),
+TEST(BayesLearning, DigestIsTheHexSha256OfTheTokens) {
+    EXPECT_EQ(bayesMessageDigest({}),
               "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-    EXPECT_NE(bayesMessageDigest("a"), bayesMessageDigest("b"));
+    // SHA-256 of the 8 bytes 00 00 00 00 00 00 00 01.
+    EXPECT_EQ(bayesMessageDigest({1}),
+              "cd2662154e6d76b2b2b92e70c0cac3ccf534f9b74eb5b89819ec509083d00a50");
+    EXPECT_NE(bayesMessageDigest({1, 2}), bayesMessageDigest({1, 3}));
+}
+
+TEST(BayesLearning, HeadersAFilterAddsDoNotChangeTheLesson) {
+    Message plain;
+    plain.headers = {{"From", "a@b.example", "a@b.example"},
+                     {"Subject", "Cheap pills", "Cheap pills"}};
+    MimePart root;
+    root.text = "buy now while stocks last";
+    plain.parts.push_back(root);
+    Message tagged = plain;
+    tagged.headers.push_back({"X-Spam-Flag", "YES", "YES"});
+    tagged.headers.push_back({"X-Mailgate-Id", "abc", "abc"});
+    auto settings = defaultConfig().bayes;
+    EXPECT_EQ(bayesLessonOf(plain, settings).digest, bayesLessonOf(tagged, settings).digest);
+    tagged.parts[0].text += " today";
+    EXPECT_NE(bayesLessonOf(plain, settings).digest, bayesLessonOf(tagged, settings).digest);
 }
 
 TEST(BayesLearning, TheSettingsGiveTheTokenizersLimits) {

@@ -105,11 +105,11 @@ TEST(BayesTokenizer, HtmlLinkTargetsGiveUrlHosts) {
 }
 
 TEST(BayesTokenizer, ChosenHeaderFieldsGiveWordsAndAllGiveTheirNames) {
-    Message message = messageWith({header("Received", "from relay.sender.example (EHLO x)"),
-                                   header("X-Mailing-List", "fans@list.example"),
-                                   header("X-Spam-Status", "Yes, score=9.9"),
-                                   header("Subject", "Hello there")},
-                                  "body");
+    Message message =
+        messageWith({header("Received", "from relay.sender.example (EHLO x)"),
+                     header("X-Mailing-List", "fans@list.example"),
+                     header("X-Spam-Status", "Yes, score=9.9"), header("Subject", "Hello there")},
+                    "body");
     BayesTokenizerLimits limits;
     auto features = bayesFeatures(message, limits);
     EXPECT_TRUE(has(features, "received:relay.sender.example"));
