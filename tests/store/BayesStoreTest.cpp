@@ -4,6 +4,7 @@
 // with Redis down every operation is an error value.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "gateway/checks/bayes/BayesStore.hpp"
@@ -111,11 +112,12 @@ TEST_F(BayesStoreTest, ForgettingTakesTheCountsAway) {
     EXPECT_EQ(read().totals.spam_messages, 1u);
 }
 
-TEST_F(BayesStoreTest, TokenKeysExpireAndTheirNamesAreFixedWidthHex) {
-    EXPECT_EQ(BayesStore::tokenKeyName(0x1), "bayes:t:0000000000000001");
+TEST_F(BayesStoreTest, TokenKeysExpireAndTheirNamesAreBucketedFixedWidthHex) {
+    EXPECT_EQ(BayesStore::tokenKeyName(0x1), "bayes:{t0}:0000000000000001");
+    EXPECT_EQ(BayesStore::tokenKeyName(0xabcdef0123456789ULL), "bayes:{ta}:abcdef0123456789");
     ASSERT_EQ(*learn(true), BayesLearnResult::Learned);
     RedisConnection redis(settings_, quietLogger());
-    auto ttl = redis.command({"TTL", "mailgate:bayes:t:abcdef0123456789"});
+    auto ttl = redis.command({"TTL", "mailgate:bayes:{ta}:abcdef0123456789"});
     ASSERT_TRUE(ttl.ok());
     EXPECT_GT(ttl->integer, 3500);
     EXPECT_LE(ttl->integer, 3600);
@@ -216,4 +218,50 @@ TEST_F(BayesStoreTest, LearningInTheBackgroundWithRedisDownTellsTheFailureOnce) 
     auto result = learnInBackground(settings_, tokens_, "d1", true);
     ASSERT_FALSE(result.ok());
     EXPECT_NE(result.error().find("redis"), std::string::npos) << result.error();
+}
+
+TEST(BayesStoreCounts, PackedCountsUnpackAndNegativesReadAsZero) {
+    EXPECT_EQ(BayesStore::unpackCounts(0).spam, 0u);
+    auto both = BayesStore::unpackCounts(3 * (1LL << 32) + 5);
+    EXPECT_EQ(both.spam, 3u);
+    EXPECT_EQ(both.ham, 5u);
+    // A ham count forgotten below zero does not borrow from the spam count.
+    auto borrowed = BayesStore::unpackCounts(2 * (1LL << 32) - 1);
+    EXPECT_EQ(borrowed.spam, 2u);
+    EXPECT_EQ(borrowed.ham, 0u);
+    auto negative = BayesStore::unpackCounts(-(1LL << 32) + 4);
+    EXPECT_EQ(negative.spam, 0u);
+    EXPECT_EQ(negative.ham, 4u);
+}
+
+TEST_F(BayesStoreTest, AMessagesTokensAreReadWithAtMostSixteenCommands) {
+    std::vector<std::uint64_t> many;
+    for (std::uint64_t i = 0; i < 1000; ++i) {
+        many.push_back(i * 0x9E3779B97F4A7C15ULL);
+    }
+    boost::asio::io_context io;
+    auto client = RedisClient::create(io, settings_, quietLogger());
+    auto plan = BayesStore::readPlan(*client, many);
+    EXPECT_EQ(plan.commands.size(), 17u) << "the totals and one MGET per bucket";
+    std::vector<bool> asked(many.size(), false);
+    for (std::size_t c = 1; c < plan.commands.size(); ++c) {
+        EXPECT_EQ(plan.commands[c].front(), "MGET");
+        ASSERT_EQ(plan.commands[c].size(), plan.positions[c - 1].size() + 1);
+        for (auto position : plan.positions[c - 1]) {
+            EXPECT_FALSE(asked[position]);
+            asked[position] = true;
+        }
+    }
+    EXPECT_EQ(std::count(asked.begin(), asked.end(), true), 1000);
+    client->stop();
+    // And they read back what was learned.
+    tokens_ = many;
+    ASSERT_EQ(*learn(true), BayesLearnResult::Learned);
+    auto counts = read();
+    ASSERT_EQ(counts.tokens.size(), 1000u);
+    for (const auto& token : counts.tokens) {
+        ASSERT_EQ(token.spam, 1u);
+        ASSERT_EQ(token.ham, 0u);
+    }
+    EXPECT_EQ(waits_, 1u);
 }

@@ -45,19 +45,26 @@ void BayesCheck::prefetch(ContentTransaction& transaction, RedisBatch& batch) co
         read.token_ids = bayesTokens(transaction.message(), bayesTokenizerLimits(settings_));
     }
     read.tokens.resize(read.token_ids.size());
-    auto commands = BayesStore::readCommands(*redis, read.token_ids);
-    for (std::size_t i = 0; i < commands.size(); ++i) {
-        batch.add(std::move(commands[i]), [&transaction, i](Result<RedisReply> reply) {
-            auto& stored = transaction.scratch<BayesReading>();
-            auto counts = BayesStore::countsFromReply(reply);
-            if (!counts) {
-                stored.failure = counts.error();
-            } else if (i == 0) {
-                stored.totals = {counts->spam, counts->ham};
-            } else {
-                stored.tokens[i - 1] = *counts;
-            }
-        });
+    auto plan = BayesStore::readPlan(*redis, read.token_ids);
+    batch.add(std::move(plan.commands.front()), [&transaction](Result<RedisReply> reply) {
+        auto& stored = transaction.scratch<BayesReading>();
+        auto totals = BayesStore::totalsFromReply(reply);
+        if (totals) {
+            stored.totals = *totals;
+        } else {
+            stored.failure = totals.error();
+        }
+    });
+    for (std::size_t i = 1; i < plan.commands.size(); ++i) {
+        batch.add(
+            std::move(plan.commands[i]),
+            [&transaction, positions = std::move(plan.positions[i - 1])](Result<RedisReply> reply) {
+                auto& stored = transaction.scratch<BayesReading>();
+                auto counted = BayesStore::countsFromReply(reply, positions, stored.tokens);
+                if (!counted) {
+                    stored.failure = counted.error();
+                }
+            });
     }
 }
 

@@ -47,21 +47,46 @@ BayesStore::BayesStore(std::shared_ptr<RedisClient> redis, std::int64_t token_tt
 std::string BayesStore::tokenKeyName(std::uint64_t token) {
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(token));
-    return std::string("bayes:t:") + hex;
+    std::string name = "bayes:{t";
+    name += hex[0];
+    name += "}:";
+    name += hex;
+    return name;
 }
 
-std::vector<std::vector<std::string>> BayesStore::readCommands(
-    const RedisClient& redis, const std::vector<std::uint64_t>& tokens) {
-    std::vector<std::vector<std::string>> commands;
-    commands.reserve(tokens.size() + 1);
-    commands.push_back({"HMGET", redis.key("bayes:totals"), "spam", "ham"});
-    for (auto token : tokens) {
-        commands.push_back({"HMGET", redis.key(tokenKeyName(token)), "s", "h"});
+BayesStore::ReadPlan BayesStore::readPlan(const RedisClient& redis,
+                                          const std::vector<std::uint64_t>& tokens) {
+    ReadPlan plan;
+    plan.commands.push_back({"HMGET", redis.key("bayes:totals"), "spam", "ham"});
+    std::vector<std::vector<std::string>> buckets(16);
+    std::vector<std::vector<std::size_t>> positions(16);
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        auto bucket = static_cast<std::size_t>(tokens[i] >> 60);
+        if (buckets[bucket].empty()) {
+            buckets[bucket].push_back("MGET");
+        }
+        buckets[bucket].push_back(redis.key(tokenKeyName(tokens[i])));
+        positions[bucket].push_back(i);
     }
-    return commands;
+    for (std::size_t bucket = 0; bucket < buckets.size(); ++bucket) {
+        if (!buckets[bucket].empty()) {
+            plan.commands.push_back(std::move(buckets[bucket]));
+            plan.positions.push_back(std::move(positions[bucket]));
+        }
+    }
+    return plan;
 }
 
-Result<BayesTokenCounts> BayesStore::countsFromReply(const Result<RedisReply>& reply) {
+BayesTokenCounts BayesStore::unpackCounts(long long packed) {
+    // The low half is the ham count as a signed 32-bit number, so a small negative one
+    // does not borrow from the spam count above it.
+    auto low = static_cast<std::int32_t>(static_cast<std::uint32_t>(packed & 0xFFFFFFFFLL));
+    long long high = (packed - low) / (1LL << 32);
+    return BayesTokenCounts{high > 0 ? static_cast<std::uint64_t>(high) : 0,
+                            low > 0 ? static_cast<std::uint64_t>(low) : 0};
+}
+
+Result<BayesTotals> BayesStore::totalsFromReply(const Result<RedisReply>& reply) {
     if (!reply) {
         return makeError(reply.error());
     }
@@ -71,25 +96,55 @@ Result<BayesTokenCounts> BayesStore::countsFromReply(const Result<RedisReply>& r
     if (reply->type != RedisReply::Type::Array || reply->elements.size() != 2) {
         return makeError("redis: unexpected reply to HMGET");
     }
-    return BayesTokenCounts{countOf(reply->elements[0]), countOf(reply->elements[1])};
+    return BayesTotals{countOf(reply->elements[0]), countOf(reply->elements[1])};
+}
+
+Result<void> BayesStore::countsFromReply(const Result<RedisReply>& reply,
+                                         const std::vector<std::size_t>& positions,
+                                         std::vector<BayesTokenCounts>& counts) {
+    if (!reply) {
+        return makeError(reply.error());
+    }
+    if (reply->isError()) {
+        return makeError("redis: " + reply->text);
+    }
+    if (reply->type != RedisReply::Type::Array || reply->elements.size() != positions.size()) {
+        return makeError("redis: unexpected reply to MGET");
+    }
+    for (std::size_t i = 0; i < positions.size(); ++i) {
+        if (positions[i] >= counts.size()) {
+            return makeError("redis: MGET answer for a token not asked for");
+        }
+        const auto& element = reply->elements[i];
+        long long packed = 0;
+        if (element.type == RedisReply::Type::String && !element.text.empty()) {
+            try {
+                packed = std::stoll(element.text);
+            } catch (const std::exception&) {
+                packed = 0;  // not ours: read as never seen
+            }
+        }
+        counts[positions[i]] = unpackCounts(packed);
+    }
+    return Result<void>{};
 }
 
 boost::asio::awaitable<Result<BayesCounts>> BayesStore::read(
     const std::vector<std::uint64_t>& tokens) const {
-    auto replies = co_await redis_->pipeline(readCommands(*redis_, tokens));
+    auto plan = readPlan(*redis_, tokens);
+    auto replies = co_await redis_->pipeline(std::move(plan.commands));
     BayesCounts counts;
-    auto totals = countsFromReply(replies.front());
+    auto totals = totalsFromReply(replies.front());
     if (!totals) {
         co_return makeError(totals.error());
     }
-    counts.totals = {totals->spam, totals->ham};
-    counts.tokens.reserve(tokens.size());
+    counts.totals = *totals;
+    counts.tokens.resize(tokens.size());
     for (std::size_t i = 1; i < replies.size(); ++i) {
-        auto pair = countsFromReply(replies[i]);
-        if (!pair) {
-            co_return makeError(pair.error());
+        auto read = countsFromReply(replies[i], plan.positions[i - 1], counts.tokens);
+        if (!read) {
+            co_return makeError(read.error());
         }
-        counts.tokens.push_back(*pair);
     }
     co_return counts;
 }
@@ -192,13 +247,12 @@ Result<BayesStore::Plan> BayesStore::plan(const std::vector<Lesson>& lessons,
     }
     std::string ttl = std::to_string(token_ttl_s_);
     for (const auto& [token, change] : changes) {
+        if (change.spam == 0 && change.ham == 0) {
+            continue;
+        }
         std::string key = redis_->key(tokenKeyName(token));
-        if (change.spam != 0) {
-            commands.push_back({"HINCRBY", key, "s", std::to_string(change.spam)});
-        }
-        if (change.ham != 0) {
-            commands.push_back({"HINCRBY", key, "h", std::to_string(change.ham)});
-        }
+        long long packed = change.spam * (1LL << 32) + change.ham;
+        commands.push_back({"INCRBY", key, std::to_string(packed)});
         if (change.spam > 0 || change.ham > 0) {
             commands.push_back({"EXPIRE", key, ttl});
         }

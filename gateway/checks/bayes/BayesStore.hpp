@@ -1,13 +1,17 @@
 // BayesStore: the statistical filter's counts in Redis, shared by every node. Keys (all
 // under redis.key_prefix): "bayes:totals" (hash: spam, ham = messages learned),
-// "bayes:t:<token as 16 hex digits>" (hash: s, h = learned messages that had the token;
-// each with a TTL renewed whenever a message with it is learned, so tokens no longer seen
+// "bayes:{tX}:<token as 16 hex digits>" (a string: the learned spam and ham messages that
+// had the token, packed in one integer as spam * 2^32 + ham, so one INCRBY counts either;
+// X is the token's first hex digit, a hash tag putting the tokens in 16 buckets; each key
+// has a TTL renewed whenever a message with it is learned, so tokens no longer seen
 // expire), "bayes:m:<digest>" (the class a message was learned as, so learning it again
-// does nothing and learning it as the other class moves it). Every command names one key,
-// so the keys work with Redis Cluster. Reads for one message are one pipelined batch (one
-// wait); a learn is two (the digest, then the counts). Not atomic across those two: two
-// nodes learning the same message at the same instant may count it twice. The milter's
-// autolearning uses learnInBackground, the same steps through callbacks, never waited for.
+// does nothing and learning it as the other class moves it). A message's tokens are read
+// with one MGET per bucket (at most 16 commands, however many tokens; the keys of one MGET
+// share a hash tag, so this works on Redis Cluster and spreads over its nodes), pipelined
+// with the totals: one wait. A learn is two waits (the digests, then the counts). Not
+// atomic across those two: two nodes learning the same message at the same instant may
+// count it twice. The milter's autolearning uses learnInBackground, the same steps
+// through callbacks, never waited for.
 #pragma once
 
 #include <cstdint>
@@ -67,11 +71,22 @@ class BayesStore {
 
     static std::string tokenKeyName(std::uint64_t token);
     // The reads of read(), for a caller that sends them in a batch of its own (the
-    // content stage): the totals first, then one per token.
-    static std::vector<std::vector<std::string>> readCommands(
-        const RedisClient& redis, const std::vector<std::uint64_t>& tokens);
-    // One answer of those reads: (spam, ham) for the totals, (s, h) for a token.
-    static Result<BayesTokenCounts> countsFromReply(const Result<RedisReply>& reply);
+    // content stage): the totals first, then one MGET per bucket of tokens; `positions`
+    // says, for each MGET, which of `tokens` it asks for, in order.
+    struct ReadPlan {
+        std::vector<std::vector<std::string>> commands;
+        std::vector<std::vector<std::size_t>> positions;  // one per command after the first
+    };
+    static ReadPlan readPlan(const RedisClient& redis, const std::vector<std::uint64_t>& tokens);
+    // The answer to the totals' read.
+    static Result<BayesTotals> totalsFromReply(const Result<RedisReply>& reply);
+    // The answer to one MGET, written into `counts` at its positions.
+    static Result<void> countsFromReply(const Result<RedisReply>& reply,
+                                        const std::vector<std::size_t>& positions,
+                                        std::vector<BayesTokenCounts>& counts);
+    // A token's packed counts (spam * 2^32 + ham) as two counts; negatives (a forget
+    // after the token expired) read as zero.
+    static BayesTokenCounts unpackCounts(long long packed);
 
   private:
     // What learning some messages changes, from what the store knew of their digests.
