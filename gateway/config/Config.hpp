@@ -254,6 +254,7 @@ struct BayesSettings {
     std::int64_t max_tokens = 3000;
     std::int64_t max_text_bytes = 65536;
     std::int64_t token_expire_after_s = 0;
+    bool per_recipient = false;
     bool autolearn = false;
     double autolearn_spam_at_least = 12.0;
     double autolearn_ham_below = 0.1;

@@ -12,6 +12,7 @@
 #include <cstdlib>
 
 #include "gateway/net/IpAddress.hpp"
+#include "gateway/util/Digests.hpp"
 
 namespace mailgate {
 namespace {
@@ -74,13 +75,7 @@ std::string hmacHex(std::string_view text, const std::string& secret) {
     unsigned int length = 0;
     HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
          reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest, &length);
-    std::string hex;
-    char byte[3];
-    for (unsigned int i = 0; i < length; ++i) {
-        std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-        hex += byte;
-    }
-    return hex;
+    return hexEncode(digest, length);
 }
 
 std::string formatScore(double score) {

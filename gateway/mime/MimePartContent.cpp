@@ -1,14 +1,13 @@
 // One leaf part's content (see GmimeSupport.hpp): the file name, the transfer encoding
 // and whether its bytes really are base64 or quoted-printable, the decoded size and
 // digest, and for text parts the text in UTF-8 (HTML reduced), within the limits.
-#include <openssl/sha.h>
 #include <strings.h>
 
 #include <cctype>
-#include <cstdio>
 
 #include "gateway/mime/GmimeSupport.hpp"
 #include "gateway/mime/HtmlText.hpp"
+#include "gateway/util/Digests.hpp"
 
 namespace mailgate::mime {
 namespace {
@@ -64,18 +63,6 @@ std::size_t firstBadQuotedPrintable(std::string_view text) {
         return i;
     }
     return std::string_view::npos;
-}
-
-std::string sha1Hex(const guint8* data, std::size_t size) {
-    unsigned char digest[SHA_DIGEST_LENGTH];
-    SHA1(data, size, digest);
-    std::string hex;
-    char byte[3];
-    for (unsigned char value : digest) {
-        std::snprintf(byte, sizeof byte, "%02x", value);
-        hex += byte;
-    }
-    return hex;
 }
 
 bool isUnicodeOrAscii(const std::string& charset) {
@@ -215,7 +202,8 @@ void readLeafContent(GMimePart* source, MimePart& part, ParseContext& context) {
         return;
     }
     if (context.limits.digests) {
-        part.sha1 = sha1Hex(bytes->data, bytes->len);
+        part.sha1 =
+            sha1Hex(std::string_view(reinterpret_cast<const char*>(bytes->data), bytes->len));
     }
     if (part.content_type.compare(0, 5, "text/") == 0) {
         keepText(bytes->data, bytes->len, part, context);

@@ -206,3 +206,36 @@ def test_C10_autolearn_learns_from_the_milters_mail_only(request, server_directo
     # The same message again is already known: the totals do not move.
     milter_symbols(daemon, well_formed, "AUTO0004X")
     assert stats(daemon.config_path).startswith("spam_learned=1 ham_learned=1 ")
+
+
+def test_C10_a_recipients_own_store_judges_their_copy(request, server_directory, redis_server,
+                                                       tmp_path):
+    daemon = MilterDaemon(make_subdirectory(server_directory, "milter"), redis_server,
+                          log_level="info",
+                          extra_config={"bayes": {"min_learned": 5, "per_recipient": True}})
+    daemon.write_config()
+    config = daemon.config_path
+    offers = write_messages(tmp_path / "offers", SPAM_WORDS, "offer", 8)
+    minutes = write_messages(tmp_path / "minutes", HAM_WORDS, "minutes", 8)
+    # Globally the offers are ham (a shop's newsletter most people want); carol calls them spam.
+    assert learn(config, "--ham", offers) == "messages=8 learned=8"
+    assert learn(config, "--spam", minutes) == "messages=8 learned=8"
+    assert learn(config, "--recipient", "Carol@Example.Test", "--spam", offers) == \
+        "messages=8 learned=8"
+    assert learn(config, "--recipient", "carol@example.test", "--ham", minutes) == \
+        "messages=8 learned=8"
+    assert stats(config).startswith("spam_learned=8 ham_learned=8 ")
+    carol = run_mailgatectl("--config", config, "bayes", "stats", "--recipient",
+                            "carol@example.test")
+    assert "spam_learned=8 ham_learned=8 min_learned=5 enabled=yes classifying=yes" in \
+        carol.stdout, carol.stdout + carol.stderr
+
+    probe = tmp_path / "probe.eml"
+    probe.write_bytes(message(SPAM_WORDS, 100, "offer"))
+    scanned = run_mailgatectl("--config", config, "scan", "--rcpt", "carol@example.test",
+                              "--rcpt", "dave@example.test", probe)
+    assert scanned.returncode == 0, scanned.stderr
+    symbols = dict(re.findall(r"symbol check=bayes recipient=(\S+) name=(\S+)", scanned.stdout))
+    assert symbols["carol@example.test"].startswith("BAYES_SPAM_"), scanned.stdout
+    assert symbols["dave@example.test"].startswith("BAYES_HAM_"), scanned.stdout
+    assert "(own store)" in scanned.stdout

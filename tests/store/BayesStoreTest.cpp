@@ -150,7 +150,7 @@ TEST_F(BayesStoreTest, ABatchLearnsEachMessageOnceAndSumsTheTokens) {
     EXPECT_EQ(*first,
               (std::vector<BayesLearnResult>{BayesLearnResult::Learned, BayesLearnResult::Learned,
                                              BayesLearnResult::AlreadyKnown}));
-    EXPECT_EQ(waits_, 2u) << "the digests, then every count";
+    EXPECT_EQ(waits_, 3u) << "the digests, every count, then the records";
     tokens_ = {0x1, 0x2};
     auto counts = read();
     EXPECT_EQ(counts.totals.spam_messages, 2u);
@@ -264,4 +264,58 @@ TEST_F(BayesStoreTest, AMessagesTokensAreReadWithAtMostSixteenCommands) {
         ASSERT_EQ(token.ham, 0u);
     }
     EXPECT_EQ(waits_, 1u);
+}
+
+TEST_F(BayesStoreTest, ARecipientsStoreIsApartFromTheGlobalOne) {
+    EXPECT_EQ(BayesStore::recipientScope(""), "");
+    auto scope = BayesStore::recipientScope("Carol@Example.Test");
+    EXPECT_EQ(scope, BayesStore::recipientScope("carol@example.test"));
+    EXPECT_EQ(scope.size(), 17u);
+    EXPECT_EQ(scope.front(), 'r');
+    EXPECT_NE(scope, BayesStore::recipientScope("dave@example.test"));
+    EXPECT_EQ(BayesStore::tokenKeyName(0x1, scope), "bayes:{" + scope + "t0}:0000000000000001");
+
+    boost::asio::io_context io;
+    auto client = RedisClient::create(io, settings_, quietLogger());
+    BayesStore carol(client, 3600, scope);
+    Result<BayesLearnResult> learned = makeError("not run");
+    Result<BayesCounts> own = makeError("not run");
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+            learned = co_await carol.learn(tokens_, "d1", true);
+            own = co_await carol.read(tokens_);
+            client->stop();
+        },
+        boost::asio::detached);
+    io.run();
+    ASSERT_TRUE(learned.ok()) << learned.error();
+    EXPECT_EQ(*learned, BayesLearnResult::Learned);
+    ASSERT_TRUE(own.ok());
+    EXPECT_EQ(own->totals.spam_messages, 1u);
+    EXPECT_EQ(own->tokens[0].spam, 1u);
+    // Nothing of it in the global store, where the same message is still unknown.
+    auto global = read();
+    EXPECT_EQ(global.totals.spam_messages, 0u);
+    EXPECT_EQ(global.tokens[0].spam, 0u);
+    EXPECT_EQ(*learn(true), BayesLearnResult::Learned);
+}
+
+TEST_F(BayesStoreTest, ALearnCutShortRecordsNothingSoLearningAgainCountsIt) {
+    RedisConnection admin(settings_, quietLogger());
+    // Redis refuses the token writes half way through the learn: the digest was read and
+    // the totals counted, the tokens not.
+    ASSERT_TRUE(admin.command({"ACL", "SETUSER", "default", "-incrby"}).ok());
+    auto cut = learn(true);
+    ASSERT_FALSE(cut.ok());
+    EXPECT_NE(cut.error().find("NOPERM"), std::string::npos) << cut.error();
+    auto inBackground = learnInBackground(settings_, tokens_, "d1", true);
+    EXPECT_FALSE(inBackground.ok()) << bayesLearnResultName(*inBackground);
+    auto record = admin.command({"EXISTS", "mailgate:bayes:m:d1"});
+    ASSERT_TRUE(record.ok());
+    EXPECT_EQ(record->integer, 0) << "no record of a message whose counts were not all written";
+    ASSERT_TRUE(admin.command({"ACL", "SETUSER", "default", "+incrby"}).ok());
+    EXPECT_EQ(*learn(true), BayesLearnResult::Learned);
+    EXPECT_EQ(*learn(true), BayesLearnResult::AlreadyKnown);
+    EXPECT_EQ(read().tokens[0].spam, 1u);
 }

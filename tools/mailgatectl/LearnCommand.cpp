@@ -23,15 +23,17 @@ namespace mailgate {
 namespace {
 
 const char* const kLearnUsage =
-    "usage: mailgatectl learn --spam|--ham|--forget [--suffix TEXT] PATH...\n"
+    "usage: mailgatectl learn --spam|--ham|--forget [--suffix TEXT] [--recipient ADDRESS] PATH...\n"
     "  PATH: a message file, an mbox file, or a directory of them (read recursively; with\n"
-    "  --suffix only the files whose names end with TEXT).\n";
+    "  --suffix only the files whose names end with TEXT). --recipient: that recipient's\n"
+    "  own store (bayes.per_recipient) instead of the global one.\n";
 
-const char* const kBayesUsage = "usage: mailgatectl bayes stats\n";
+const char* const kBayesUsage = "usage: mailgatectl bayes stats [--recipient ADDRESS]\n";
 
 struct LearnOptions {
     BayesLesson lesson = BayesLesson::Spam;
     std::string suffix;
+    std::string recipient;
     std::vector<std::string> paths;
 };
 
@@ -47,6 +49,9 @@ std::optional<LearnOptions> parseLearnOptions(const std::vector<std::string>& ar
             ++lessons;
         } else if (argument == "--suffix" && i + 1 < arguments.size()) {
             options.suffix = arguments[++i];
+        } else if (argument == "--recipient" && i + 1 < arguments.size() &&
+                   !arguments[i + 1].empty()) {
+            options.recipient = arguments[++i];
         } else if (argument.rfind("--", 0) == 0) {
             return std::nullopt;
         } else {
@@ -177,13 +182,14 @@ int runLearn(const CommandLine& line) {
     const Config& config = start->config;
     bool missing = false;
     auto files = messageFiles(start->options, missing);
-    // Batches of messages: two waits on Redis per batch, the counts of a token summed over
+    // Batches of messages: three waits on Redis per batch, the counts of a token summed over
     // the batch. An mbox message over content.max_message_size is skipped, as the milter
     // would not scan it either.
     MessageBatches batches(std::move(files), 500,
                            static_cast<std::size_t>(config.content.max_message_size));
     return withRedis(config, [&](const std::shared_ptr<RedisClient>& redis) {
-        BayesStore store(redis, config.bayes.token_expire_after_s);
+        BayesStore store(redis, config.bayes.token_expire_after_s,
+                         BayesStore::recipientScope(start->options.recipient));
         std::map<std::string, std::size_t> results;
         std::size_t done = 0;
         bool finished = batches.each([&](const std::vector<std::string>& raws) {
@@ -220,25 +226,32 @@ int runLearn(const CommandLine& line) {
 
 int runBayes(const CommandLine& line) {
     int status = 0;
-    std::optional<bool> options;
-    if (line.arguments.size() == 1 && line.arguments[0] == "stats") {
-        options = true;
+    std::optional<std::string> recipient;  // "" for the global store
+    const auto& arguments = line.arguments;
+    if (arguments.size() == 1 && arguments[0] == "stats") {
+        recipient = "";
+    } else if (arguments.size() == 3 && arguments[0] == "stats" && arguments[1] == "--recipient" &&
+               !arguments[2].empty()) {
+        recipient = arguments[2];
     }
-    auto start = startCommand(line, "bayes", kBayesUsage, options, false, status);
+    auto start = startCommand(line, "bayes", kBayesUsage, recipient, false, status);
     if (!start) {
         return status;
     }
     const Config& config = start->config;
     return withRedis(config, [&](const std::shared_ptr<RedisClient>& redis) {
-        BayesStore store(redis, config.bayes.token_expire_after_s);
+        BayesStore store(redis, config.bayes.token_expire_after_s,
+                         BayesStore::recipientScope(start->options));
         auto counts = runBlocking(store.read({}));
         if (!counts) {
             std::cerr << "mailgatectl bayes: " << counts.error() << "\n";
             return 1;
         }
         auto least = static_cast<std::uint64_t>(config.bayes.min_learned);
-        bool active = config.bayes.enabled && counts->totals.spam_messages >= least &&
-                      counts->totals.ham_messages >= least;
+        // A recipient's own store is used only with bayes.per_recipient.
+        bool used = config.bayes.enabled && (start->options.empty() || config.bayes.per_recipient);
+        bool active =
+            used && counts->totals.spam_messages >= least && counts->totals.ham_messages >= least;
         std::cout << "spam_learned=" << counts->totals.spam_messages
                   << " ham_learned=" << counts->totals.ham_messages << " min_learned=" << least
                   << " enabled=" << (config.bayes.enabled ? "yes" : "no")

@@ -48,7 +48,7 @@ void BayesAutolearnCheck::run(ContentTransaction& transaction) const {
         return;  // the totals are unknown, so is the balance: nothing is learned
     }
     double score = transaction.scoreWithout({"bayes", "awl", "lists", "rules", name()});
-    auto choice = bayesAutolearnChoice(settings_, score, read.probability, read.totals);
+    auto choice = bayesAutolearnChoice(settings_, score, read.probability, read.global.totals);
     if (choice.kind == BayesAutolearnChoice::Kind::None) {
         return;
     }

@@ -1,6 +1,7 @@
 // The statistical filter in the content stage (see BayesCheck.hpp).
 #include "gateway/checks/bayes/BayesCheck.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "gateway/checks/bayes/BayesLearning.hpp"
@@ -34,6 +35,44 @@ BayesCheck::BayesCheck(const Config& config) : settings_(config.bayes) {
     classifier_.min_learned = static_cast<std::uint64_t>(settings_.min_learned);
 }
 
+namespace {
+
+// Adds the reads of one store (its totals and the message's tokens) to the batch; the
+// answers land in the reading's global counts (recipient == npos) or a recipient's.
+void addStoreReads(ContentTransaction& transaction, RedisBatch& batch, const RedisClient& redis,
+                   std::string_view scope, std::size_t recipient) {
+    constexpr auto kGlobal = std::string::npos;
+    auto& read = transaction.scratch<BayesReading>();
+    auto counts = [recipient](BayesReading& stored) -> BayesStoreCounts& {
+        return recipient == kGlobal ? stored.global : stored.recipients[recipient];
+    };
+    counts(read).tokens.resize(read.token_ids.size());
+    auto plan = BayesStore::readPlan(redis, read.token_ids, scope);
+    batch.add(std::move(plan.commands.front()), [&transaction, counts](Result<RedisReply> reply) {
+        auto& stored = transaction.scratch<BayesReading>();
+        auto totals = BayesStore::totalsFromReply(reply);
+        if (totals) {
+            counts(stored).totals = *totals;
+        } else {
+            stored.failure = totals.error();
+        }
+    });
+    for (std::size_t i = 1; i < plan.commands.size(); ++i) {
+        batch.add(std::move(plan.commands[i]),
+                  [&transaction, counts,
+                   positions = std::move(plan.positions[i - 1])](Result<RedisReply> reply) {
+                      auto& stored = transaction.scratch<BayesReading>();
+                      auto counted =
+                          BayesStore::countsFromReply(reply, positions, counts(stored).tokens);
+                      if (!counted) {
+                          stored.failure = counted.error();
+                      }
+                  });
+    }
+}
+
+}  // namespace
+
 void BayesCheck::prefetch(ContentTransaction& transaction, RedisBatch& batch) const {
     auto& read = transaction.scratch<BayesReading>();
     const auto& redis = transaction.services().redis;
@@ -41,30 +80,18 @@ void BayesCheck::prefetch(ContentTransaction& transaction, RedisBatch& batch) co
         return;  // a scan without Redis: the filter has nothing to say
     }
     read.asked = true;
-    if (learned_.load(std::memory_order_relaxed) != Learned::TooLittle) {
+    if (settings_.per_recipient || learned_.load(std::memory_order_relaxed) != Learned::TooLittle) {
         read.token_ids = bayesTokens(transaction.message(), bayesTokenizerLimits(settings_));
     }
-    read.tokens.resize(read.token_ids.size());
-    auto plan = BayesStore::readPlan(*redis, read.token_ids);
-    batch.add(std::move(plan.commands.front()), [&transaction](Result<RedisReply> reply) {
-        auto& stored = transaction.scratch<BayesReading>();
-        auto totals = BayesStore::totalsFromReply(reply);
-        if (totals) {
-            stored.totals = *totals;
-        } else {
-            stored.failure = totals.error();
-        }
-    });
-    for (std::size_t i = 1; i < plan.commands.size(); ++i) {
-        batch.add(
-            std::move(plan.commands[i]),
-            [&transaction, positions = std::move(plan.positions[i - 1])](Result<RedisReply> reply) {
-                auto& stored = transaction.scratch<BayesReading>();
-                auto counted = BayesStore::countsFromReply(reply, positions, stored.tokens);
-                if (!counted) {
-                    stored.failure = counted.error();
-                }
-            });
+    addStoreReads(transaction, batch, *redis, "", std::string::npos);
+    if (!settings_.per_recipient) {
+        return;
+    }
+    auto stores = std::min(transaction.recipientCount(), kBayesRecipientStores);
+    read.recipients.resize(stores);
+    for (std::size_t i = 0; i < stores; ++i) {
+        addStoreReads(transaction, batch, *redis,
+                      BayesStore::recipientScope(transaction.recipient(i)), i);
     }
 }
 
@@ -82,16 +109,39 @@ void BayesCheck::run(ContentTransaction& transaction) const {
         transaction.addOutcome(name(), std::move(outcome));
         return;
     }
-    bool enough = read.totals.spam_messages >= classifier_.min_learned &&
-                  read.totals.ham_messages >= classifier_.min_learned;
+    const auto& global = read.global;
+    bool enough = global.totals.spam_messages >= classifier_.min_learned &&
+                  global.totals.ham_messages >= classifier_.min_learned;
     learned_.store(enough ? Learned::Enough : Learned::TooLittle, std::memory_order_relaxed);
-    auto result = bayesClassify(read.tokens, read.totals, classifier_);
-    if (!result.active || read.tokens.empty()) {
+    auto result = bayesClassify(global.tokens, global.totals, classifier_);
+    bool globalSays = result.active && !global.tokens.empty();
+    if (globalSays) {
+        read.probability = result.probability;
+    }
+    if (!settings_.per_recipient) {
+        if (globalSays) {
+            outcome.symbols.push_back(bayesSymbolFor(result.probability));
+            transaction.addOutcome(name(), std::move(outcome));
+        }
         return;
     }
-    read.probability = result.probability;
-    outcome.symbols.push_back(bayesSymbolFor(result.probability));
-    transaction.addOutcome(name(), std::move(outcome));
+    // Each recipient by its own store once that has learned enough, else by the global
+    // one; the symbol is the recipient's, so recipients may differ.
+    for (std::size_t i = 0; i < transaction.recipientCount(); ++i) {
+        if (i < read.recipients.size()) {
+            const auto& own = read.recipients[i];
+            auto personal = bayesClassify(own.tokens, own.totals, classifier_);
+            if (personal.active && !own.tokens.empty()) {
+                auto symbol = bayesSymbolFor(personal.probability);
+                symbol.detail += " (own store)";
+                transaction.addRecipientSymbol(i, name(), std::move(symbol));
+                continue;
+            }
+        }
+        if (globalSays) {
+            transaction.addRecipientSymbol(i, name(), bayesSymbolFor(result.probability));
+        }
+    }
 }
 
 namespace {

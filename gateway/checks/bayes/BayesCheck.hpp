@@ -2,7 +2,9 @@
 // message's tokens and their counts are read in the message's one batch of store reads;
 // once enough spam and ham have been learned, the message's spam probability becomes one
 // graded symbol (BAYES_SPAM_99 .. BAYES_HAM_01, bayesSymbolFor). Silent before that, and
-// for whitelisted mail; while too little is learned, only the totals are read. With Redis
+// for whitelisted mail; while too little is learned, only the totals are read. With
+// bayes.per_recipient, each recipient's own store is read too, and a recipient whose store
+// has learned enough is judged by it (a symbol for that recipient only). With Redis
 // unreachable: BAYES_UNAVAILABLE (no score) and a store failure on the decision line; the mail is
 // judged without it. Learning is not here (BayesLearning, mailgatectl learn).
 #pragma once
@@ -18,15 +20,25 @@
 
 namespace mailgate {
 
+// One store's counts for a message: its totals and each of the message's tokens.
+struct BayesStoreCounts {
+    BayesTotals totals;
+    std::vector<BayesTokenCounts> tokens;
+};
+
+// With bayes.per_recipient, the recipients of a message whose own stores are read (the
+// others are judged by the global store).
+inline constexpr std::size_t kBayesRecipientStores = 8;
+
 // What the filter read and found for one message (the transaction's scratch), for the
 // autolearning post-filter too.
 struct BayesReading {
     bool asked = false;  // Redis was asked
     std::vector<std::uint64_t> token_ids;
-    std::vector<BayesTokenCounts> tokens;
-    BayesTotals totals;
-    std::string failure;                // Redis could not be read
-    std::optional<double> probability;  // set when the filter classified the message
+    BayesStoreCounts global;
+    std::vector<BayesStoreCounts> recipients;  // bayes.per_recipient: by recipient index
+    std::string failure;                       // Redis could not be read
+    std::optional<double> probability;         // the global store's, when it classified
 };
 
 class BayesCheck final : public ContentCheck {

@@ -1,12 +1,9 @@
 // Learning one message into the statistical filter (see BayesLearning.hpp).
 #include "gateway/checks/bayes/BayesLearning.hpp"
 
-#include <openssl/evp.h>
-
-#include <cstdio>
-
 #include "gateway/engine/ContentStage.hpp"
 #include "gateway/mime/MimeParser.hpp"
+#include "gateway/util/Digests.hpp"
 
 namespace mailgate {
 namespace {
@@ -36,16 +33,7 @@ std::string bayesMessageDigest(const std::vector<std::uint64_t>& tokens) {
             bytes += static_cast<char>((token >> shift) & 0xFF);
         }
     }
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int size = 0;
-    EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr);
-    std::string hex;
-    char byte[3];
-    for (unsigned int i = 0; i < size; ++i) {
-        std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-        hex += byte;
-    }
-    return hex;
+    return sha256Hex(bytes);
 }
 
 BayesStore::Lesson bayesLessonOf(const Message& message, const BayesSettings& settings) {

@@ -35,7 +35,7 @@ boost::asio::awaitable<Result<BayesLearnResult>> learnMessage(const BayesStore& 
                                                               std::string_view raw,
                                                               BayesLesson lesson);
 
-// Learns (or forgets) several messages together: two waits on Redis for all of them.
+// Learns (or forgets) several messages together: three waits on Redis for all of them.
 boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> learnMessages(
     const BayesStore& store, const Config& config, const std::vector<std::string>& raws,
     BayesLesson lesson);

@@ -30,6 +30,12 @@ void appendBayesSettings(std::vector<SettingSpec>& specs) {
                                    "A token is forgotten after this long without a learned "
                                    "message that has it (180 days)."));
     specs.push_back(booleanSetting(
+        "bayes.per_recipient", &C::bayes, &B::per_recipient, false,
+        "Also keep a store per recipient, taught with mailgatectl learn --recipient ADDRESS: "
+        "a recipient whose own store has learned bayes.min_learned spam and ham is judged by "
+        "it, the others by the global store. Reads one more store per recipient (the first "
+        "8 of a message); autolearning still teaches the global store."));
+    specs.push_back(booleanSetting(
         "bayes.autolearn", &C::bayes, &B::autolearn, false,
         "Learn from the mail passing through: as spam when the other checks are sure it is "
         "spam, as ham when they find nothing against it. The score it goes by leaves out "

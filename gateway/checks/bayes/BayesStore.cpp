@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <map>
 
+#include "gateway/util/AsciiCase.hpp"
+#include "gateway/util/Digests.hpp"
+
 namespace mailgate {
 namespace {
 
@@ -41,13 +44,33 @@ const char* bayesLearnResultName(BayesLearnResult result) {
     return "unknown";
 }
 
-BayesStore::BayesStore(std::shared_ptr<RedisClient> redis, std::int64_t token_ttl_s)
-    : redis_(std::move(redis)), token_ttl_s_(token_ttl_s) {}
+BayesStore::BayesStore(std::shared_ptr<RedisClient> redis, std::int64_t token_ttl_s,
+                       std::string scope)
+    : redis_(std::move(redis)), token_ttl_s_(token_ttl_s), scope_(std::move(scope)) {}
 
-std::string BayesStore::tokenKeyName(std::uint64_t token) {
+std::string BayesStore::recipientScope(std::string_view address) {
+    if (address.empty()) {
+        return {};
+    }
+    return "r" + sha256Hex(lowerCase(address)).substr(0, 16);
+}
+
+std::string BayesStore::keyName(std::string_view scope, std::string_view name) {
+    std::string key = "bayes:";
+    if (!scope.empty()) {
+        key += scope;
+        key += ':';
+    }
+    key += name;
+    return key;
+}
+
+std::string BayesStore::tokenKeyName(std::uint64_t token, std::string_view scope) {
     char hex[17];
     std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(token));
-    std::string name = "bayes:{t";
+    std::string name = "bayes:{";
+    name += scope;
+    name += "t";
     name += hex[0];
     name += "}:";
     name += hex;
@@ -55,9 +78,10 @@ std::string BayesStore::tokenKeyName(std::uint64_t token) {
 }
 
 BayesStore::ReadPlan BayesStore::readPlan(const RedisClient& redis,
-                                          const std::vector<std::uint64_t>& tokens) {
+                                          const std::vector<std::uint64_t>& tokens,
+                                          std::string_view scope) {
     ReadPlan plan;
-    plan.commands.push_back({"HMGET", redis.key("bayes:totals"), "spam", "ham"});
+    plan.commands.push_back({"HMGET", redis.key(keyName(scope, "totals")), "spam", "ham"});
     std::vector<std::vector<std::string>> buckets(16);
     std::vector<std::vector<std::size_t>> positions(16);
     for (std::size_t i = 0; i < tokens.size(); ++i) {
@@ -65,7 +89,7 @@ BayesStore::ReadPlan BayesStore::readPlan(const RedisClient& redis,
         if (buckets[bucket].empty()) {
             buckets[bucket].push_back("MGET");
         }
-        buckets[bucket].push_back(redis.key(tokenKeyName(tokens[i])));
+        buckets[bucket].push_back(redis.key(tokenKeyName(tokens[i], scope)));
         positions[bucket].push_back(i);
     }
     for (std::size_t bucket = 0; bucket < buckets.size(); ++bucket) {
@@ -131,7 +155,7 @@ Result<void> BayesStore::countsFromReply(const Result<RedisReply>& reply,
 
 boost::asio::awaitable<Result<BayesCounts>> BayesStore::read(
     const std::vector<std::uint64_t>& tokens) const {
-    auto plan = readPlan(*redis_, tokens);
+    auto plan = readPlan(*redis_, tokens, scope_);
     auto replies = co_await redis_->pipeline(std::move(plan.commands));
     BayesCounts counts;
     auto totals = totalsFromReply(replies.front());
@@ -151,6 +175,9 @@ boost::asio::awaitable<Result<BayesCounts>> BayesStore::read(
 
 boost::asio::awaitable<Result<void>> BayesStore::send(
     std::vector<std::vector<std::string>> commands) const {
+    if (commands.empty()) {
+        co_return Result<void>{};
+    }
     auto replies = co_await redis_->pipeline(std::move(commands));
     for (const auto& reply : replies) {
         if (!reply) {
@@ -178,7 +205,7 @@ std::vector<std::vector<std::string>> BayesStore::digestReads(
     std::vector<std::vector<std::string>> gets;
     gets.reserve(lessons.size());
     for (const auto& lesson : lessons) {
-        gets.push_back({"GET", redis_->key("bayes:m:" + lesson.digest)});
+        gets.push_back({"GET", redis_->key(keyName(scope_, "m:" + lesson.digest))});
     }
     return gets;
 }
@@ -193,7 +220,7 @@ Result<BayesStore::Plan> BayesStore::plan(const std::vector<Lesson>& lessons,
     std::map<std::uint64_t, Change> changes;
     Change totals;
     Plan plan;
-    std::vector<std::vector<std::string>> records;
+    auto& records = plan.records;
     std::string wanted = spam ? "spam" : "ham";
     std::map<std::string, bool> inThisBatch;  // the same message twice in one batch
     for (std::size_t i = 0; i < lessons.size(); ++i) {
@@ -210,7 +237,7 @@ Result<BayesStore::Plan> BayesStore::plan(const std::vector<Lesson>& lessons,
         if (reply.isError()) {
             return makeError("redis: " + reply.text);
         }
-        std::string record = redis_->key("bayes:m:" + lessons[i].digest);
+        std::string record = redis_->key(keyName(scope_, "m:" + lessons[i].digest));
         auto apply = [&](bool asSpam, int step) {
             (asSpam ? totals.spam : totals.ham) += step;
             for (auto token : lessons[i].tokens) {
@@ -238,8 +265,8 @@ Result<BayesStore::Plan> BayesStore::plan(const std::vector<Lesson>& lessons,
         }
     }
     auto& commands = plan.commands;
-    commands.reserve(3 * changes.size() + records.size() + 2);
-    std::string totalsKey = redis_->key("bayes:totals");
+    commands.reserve(2 * changes.size() + 2);
+    std::string totalsKey = redis_->key(keyName(scope_, "totals"));
     for (auto [field, by] : {std::pair{"spam", totals.spam}, std::pair{"ham", totals.ham}}) {
         if (by != 0) {
             commands.push_back({"HINCRBY", totalsKey, field, std::to_string(by)});
@@ -250,16 +277,13 @@ Result<BayesStore::Plan> BayesStore::plan(const std::vector<Lesson>& lessons,
         if (change.spam == 0 && change.ham == 0) {
             continue;
         }
-        std::string key = redis_->key(tokenKeyName(token));
+        std::string key = redis_->key(tokenKeyName(token, scope_));
         long long packed = change.spam * (1LL << 32) + change.ham;
         commands.push_back({"INCRBY", key, std::to_string(packed)});
         if (change.spam > 0 || change.ham > 0) {
             commands.push_back({"EXPIRE", key, ttl});
         }
     }
-    // The records last: a batch cut short by a failure leaves its messages unrecorded,
-    // so learning them again counts them (at worst twice for the tokens already sent).
-    commands.insert(commands.end(), records.begin(), records.end());
     return plan;
 }
 
@@ -274,16 +298,56 @@ boost::asio::awaitable<Result<std::vector<BayesLearnResult>>> BayesStore::learnM
     if (!sent) {
         co_return makeError(sent.error());
     }
+    // The records only once every count change was answered: a learn cut short records
+    // nothing, so learning again counts its messages.
+    auto recorded = co_await send(std::move(planned->records));
+    if (!recorded) {
+        co_return makeError(recorded.error());
+    }
     co_return std::move(planned->results);
 }
+
+namespace {
+
+// Sends every command now and calls `then` once: after the last answer, or at the first
+// failure. On the Redis client's strand, so the shared state needs no lock.
+void sendAll(RedisClient& redis, std::vector<std::vector<std::string>> commands,
+             std::function<void(Result<void>)> then) {
+    if (commands.empty()) {
+        then(Result<void>{});
+        return;
+    }
+    struct Progress {
+        std::size_t waiting;
+        bool told = false;
+        std::function<void(Result<void>)> then;
+    };
+    auto progress = std::make_shared<Progress>(Progress{commands.size(), false, std::move(then)});
+    for (auto& command : commands) {
+        redis.send(std::move(command), [progress](Result<RedisReply> answer) {
+            progress->waiting -= 1;
+            if (progress->told) {
+                return;
+            }
+            if (!answer || answer->isError()) {
+                progress->told = true;
+                progress->then(makeError(answer ? "redis: " + answer->text : answer.error()));
+            } else if (progress->waiting == 0) {
+                progress->told = true;
+                progress->then(Result<void>{});
+            }
+        });
+    }
+}
+
+}  // namespace
 
 void BayesStore::learnInBackground(Lesson lesson, bool spam,
                                    std::function<void(Result<BayesLearnResult>)> done) const {
     auto lessons = std::make_shared<std::vector<Lesson>>();
     lessons->push_back(std::move(lesson));
     auto read = digestReads(*lessons).front();
-    // The store is copied into the callbacks: it is two pointers' worth, and the callbacks
-    // may outlive the check that asked.
+    // The client is shared into the callbacks: they may outlive the check that asked.
     redis_->send(std::move(read), [store = *this, lessons, spam,
                                    done = std::move(done)](Result<RedisReply> reply) mutable {
         std::vector<Result<RedisReply>> known;
@@ -293,35 +357,25 @@ void BayesStore::learnInBackground(Lesson lesson, bool spam,
             done(makeError(planned.error()));
             return;
         }
-        if (planned->commands.empty()) {
-            done(planned->results.front());
-            return;
-        }
-        // Every command is sent now; the result is told once, after the last answer or
-        // at the first failure.
-        struct Progress {
-            std::size_t waiting;
-            bool told = false;
-            BayesLearnResult result;
-            std::function<void(Result<BayesLearnResult>)> done;
-        };
-        auto progress = std::make_shared<Progress>(
-            Progress{planned->commands.size(), false, planned->results.front(), std::move(done)});
-        for (auto& command : planned->commands) {
-            store.redis_->send(std::move(command), [progress](Result<RedisReply> answer) {
-                progress->waiting -= 1;
-                if (progress->told) {
-                    return;
-                }
-                if (!answer || answer->isError()) {
-                    progress->told = true;
-                    progress->done(makeError(answer ? "redis: " + answer->text : answer.error()));
-                } else if (progress->waiting == 0) {
-                    progress->told = true;
-                    progress->done(progress->result);
-                }
-            });
-        }
+        auto redis = store.redis_;
+        auto result = planned->results.front();
+        // The records only once every count change was answered, as in learnMany.
+        sendAll(*redis, std::move(planned->commands),
+                [redis, result, records = std::move(planned->records),
+                 done = std::move(done)](Result<void> counted) mutable {
+                    if (!counted) {
+                        done(makeError(counted.error()));
+                        return;
+                    }
+                    sendAll(*redis, std::move(records),
+                            [result, done = std::move(done)](Result<void> recorded) {
+                                if (recorded) {
+                                    done(result);
+                                } else {
+                                    done(makeError(recorded.error()));
+                                }
+                            });
+                });
     });
 }
 

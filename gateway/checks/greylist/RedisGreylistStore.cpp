@@ -1,9 +1,7 @@
 // Greylisting state in Redis (see RedisGreylistStore.hpp).
 #include "gateway/checks/greylist/RedisGreylistStore.hpp"
 
-#include <openssl/sha.h>
-
-#include <cstdio>
+#include "gateway/util/Digests.hpp"
 
 namespace mailgate {
 namespace {
@@ -65,18 +63,6 @@ redis.call('HSET', KEYS[1], 'passed', waited, 'seen', now)
 redis.call('EXPIRE', KEYS[1], lifetime)
 return {'passed', waited, count_delivery()}
 )lua";
-
-std::string sha1Hex(const std::string& text) {
-    unsigned char digest[SHA_DIGEST_LENGTH];
-    SHA1(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-    std::string hex;
-    char byte[3];
-    for (unsigned char value : digest) {
-        std::snprintf(byte, sizeof byte, "%02x", value);
-        hex += byte;
-    }
-    return hex;
-}
 
 bool isNoScript(const RedisReply& reply) {
     return reply.isError() && reply.text.compare(0, 8, "NOSCRIPT") == 0;
