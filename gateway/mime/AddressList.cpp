@@ -2,6 +2,8 @@
 // one position; every rule skips the comments and folding whitespace around it (CFWS).
 #include "gateway/mime/AddressList.hpp"
 
+#include <optional>
+
 namespace mailgate {
 namespace {
 
@@ -229,9 +231,11 @@ bool angleAddr(Reader& in, Mailbox& mailbox) {
     return true;
 }
 
-// A phrase: words, and (obs-phrase) dots between them. Empty when there is none here.
-std::string phrase(Reader& in) {
+// A phrase: words, and (obs-phrase) dots between them; nullopt when there is none here.
+// An empty quoted string is a word ("" <a@example.com> has an empty display name).
+std::optional<std::string> phrase(Reader& in) {
     std::string words;
+    bool found = false;
     while (!in.failed()) {
         char next = in.peek();
         std::string word;
@@ -246,7 +250,11 @@ std::string phrase(Reader& in) {
         if (word.empty() && next != '"') {
             break;
         }
-        words += (words.empty() || word == "." ? "" : " ") + word;
+        words += (!found || word == "." ? "" : " ") + word;
+        found = true;
+    }
+    if (!found) {
+        return std::nullopt;
     }
     return words;
 }
@@ -289,16 +297,16 @@ bool mailbox(Reader& in, Mailbox& out, bool allowGroup, bool& wasGroup,
     if (in.peek() == '<') {
         return angleAddr(in, out);
     }
-    std::string name = phrase(in);
+    auto name = phrase(in);
     if (in.failed()) {
         return false;
     }
     char next = in.peek();
-    if (next == '<' && !name.empty()) {
-        out.display_name = name;
+    if (next == '<' && name) {
+        out.display_name = *name;
         return angleAddr(in, out);
     }
-    if (next == ':' && !name.empty()) {
+    if (next == ':' && name) {
         if (!allowGroup) {
             in.fail("a group is not allowed here");
             return false;

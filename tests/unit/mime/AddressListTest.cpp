@@ -57,6 +57,23 @@ TEST(AddressList, GroupsAndObsoleteForms) {
     EXPECT_EQ(parsed("John Q. Public <jqp@example.com>")[0].display_name, "John Q. Public");
 }
 
+TEST(AddressList, EmptyDisplayNamesQuotedPairsAndCommentsAreValid) {
+    // RFC 5322 allows an empty quoted string as the display name: it is a phrase.
+    auto empty = parsed("\"\" <someone@example.com>", AddressSyntax::Mailbox);
+    ASSERT_EQ(empty.size(), 1u);
+    EXPECT_EQ(empty[0].display_name, "");
+    EXPECT_EQ(empty[0].address(), "someone@example.com");
+    EXPECT_EQ(parsed("(only a comment) <a@example.com>")[0].address(), "a@example.com");
+    EXPECT_EQ(parsed("\"\" (and a comment) <a@example.com>")[0].address(), "a@example.com");
+    EXPECT_EQ(parsed("\"\" \"\" <a@example.com>")[0].address(), "a@example.com");
+    EXPECT_EQ(parsed("\"say \\\"hi\\\"\" <a@example.com>")[0].display_name, "say \"hi\"");
+    EXPECT_EQ(parsed("\"back\\\\slash\" <a@example.com>")[0].display_name, "back\\slash");
+    EXPECT_TRUE(parsed("\"\": ;").empty());
+    EXPECT_EQ(parsed("A. B. Smith <ab@example.com>")[0].display_name, "A. B. Smith");
+    // An empty quoted string is still not an address.
+    EXPECT_TRUE(refused("\"\"", AddressSyntax::Mailbox));
+}
+
 TEST(AddressList, EachFieldsSyntax) {
     EXPECT_TRUE(refused("a@example.com, b@example.com", AddressSyntax::Mailbox));
     EXPECT_TRUE(refused("Team: a@example.com;", AddressSyntax::MailboxList));
