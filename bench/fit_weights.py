@@ -10,7 +10,10 @@
 # on 5-fold predictions of the model itself: the lowest cut wrongly catching at most
 # --max-ham-share of ham (0.1%). Then the model fitted on all of them is written as
 # scores: score = 5.0 * w / (cut - bias), so "score >= 5.0" is exactly "the model says spam
-# at that cut". Symbols seen fewer than --min-seen times keep their default.
+# at that cut". Symbols seen fewer than --min-seen times keep their default. As in
+# SpamAssassin's score generation, only the symbols meant as evidence of ham (the Bayes
+# ham bands) may get a negative weight: a check that marks something suspicious never
+# lowers a score, whatever the corpus says (else leaving a field out would pay).
 #
 # Prints each symbol's counts, default and fitted score; --write replaces the
 # `symbol_weights` line of a config file (the example config ships the fitted weights).
@@ -30,6 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 import bench_setup  # noqa: E402
 from detection import TRAINING, corpus_directory, files_of  # noqa: E402
+
+# The symbols that may weigh toward ham.
+NICE = {"BAYES_HAM_01", "BAYES_HAM_10"}
 
 BAYES_BANDS = [("BAYES_SPAM_99", 0.99), ("BAYES_SPAM_90", 0.90), ("BAYES_SPAM_70", 0.70),
                ("BAYES_UNSURE", 0.10), ("BAYES_HAM_10", 0.01), ("BAYES_HAM_01", -1.0)]
@@ -111,6 +117,8 @@ def fit(rows, labels, features, l2, rounds=300):
                 math.sqrt(second[i] / (1 - beta2 ** step)) + 1e-8)
             if i < len(features):
                 weights[i] -= step_size
+                if features[i] not in NICE:
+                    weights[i] = max(0.0, weights[i])
             else:
                 bias -= step_size
     return weights, bias

@@ -15,6 +15,7 @@
 #include "gateway/checks/client_name/ClientNameCheck.hpp"
 #include "gateway/checks/dnsbl/DnsblCheck.hpp"
 #include "gateway/checks/greylist/GreylistCheck.hpp"
+#include "gateway/checks/header_shape/HeaderShapeCheck.hpp"
 #include "gateway/checks/header_syntax/HeaderSyntaxCheck.hpp"
 #include "gateway/checks/helo/HeloCheck.hpp"
 #include "gateway/checks/limits/MessageLimitsCheck.hpp"
@@ -23,7 +24,9 @@
 #include "gateway/checks/relay/RelayCheck.hpp"
 #include "gateway/checks/rules/RulesCheck.hpp"
 #include "gateway/checks/sender_domain/SenderDomainCheck.hpp"
+#include "gateway/checks/sender_identity/SenderIdentityCheck.hpp"
 #include "gateway/checks/spf/SpfCheck.hpp"
+#include "gateway/checks/subject_shape/SubjectShapeCheck.hpp"
 
 namespace mailgate {
 
@@ -43,6 +46,9 @@ const std::vector<CheckDescriptor>& checkRegistry() {
         // Content stage
         listsCheckDescriptor(),
         headerSyntaxCheckDescriptor(),
+        headerShapeCheckDescriptor(),
+        senderIdentityCheckDescriptor(),
+        subjectShapeCheckDescriptor(),
         brokenMimeCheckDescriptor(),
         rulesCheckDescriptor(),
         bayesCheckDescriptor(),

@@ -204,6 +204,11 @@ struct HeaderCheckSettings {
     double score_duplicate_header = 0;
 };
 
+struct HeaderForensicsSettings {
+    bool enabled = true;
+    std::vector<std::string> freemail_domains;
+};
+
 struct MimeCheckSettings {
     bool enabled = true;
     double score_boundary = 0;
@@ -288,6 +293,7 @@ struct Config {
     PolicyHeaderSettings policy_header;
     ContentSettings content;
     HeaderCheckSettings header_checks;
+    HeaderForensicsSettings header_forensics;
     MimeCheckSettings mime_checks;
     ScoringSettings scoring;
     ListSettings lists;

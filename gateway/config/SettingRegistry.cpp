@@ -191,6 +191,7 @@ std::vector<SettingSpec> buildRegistry() {
     appendPolicyHeaderSettings(specs);
     appendContentSettings(specs);
     appendHeaderCheckSettings(specs);
+    appendHeaderForensicsSettings(specs);
     appendMimeCheckSettings(specs);
     appendScoringSettings(specs);
     appendListSettings(specs);

@@ -1,0 +1,135 @@
+// Whether a message is consistent about its sender (see SenderIdentityCheck.hpp).
+#include "gateway/checks/sender_identity/SenderIdentityCheck.hpp"
+
+#include <cctype>
+#include <optional>
+
+#include "gateway/mime/AddressList.hpp"
+#include "gateway/util/AsciiCase.hpp"
+
+namespace mailgate {
+namespace {
+
+struct IdentitySymbol {
+    const char* name;
+    double score;
+};
+
+// Scores fitted on the training groups by bench/fit_weights.py (docs/PERFORMANCE.md); a
+// symbol seen too rarely there to be fitted keeps a cautious placeholder (marked). The
+// fitted weights also ship in the example config's scoring.symbol_weights.
+constexpr IdentitySymbol kNameOtherAddress{"FROM_NAME_OTHER_ADDRESS", 1.5};  // too rare to fit
+constexpr IdentitySymbol kReplyToOtherDomain{"REPLY_TO_OTHER_DOMAIN", 0.0};
+constexpr IdentitySymbol kReplyToFreemail{"REPLY_TO_FREEMAIL", 0.02};
+
+// The last two labels of a domain, lower case ("mail.shop.example" -> "shop.example").
+std::string baseDomain(std::string_view domain) {
+    std::string lower = lowerCase(domain);
+    while (!lower.empty() && lower.back() == '.') {
+        lower.pop_back();
+    }
+    auto last = lower.rfind('.');
+    if (last == std::string::npos || last == 0) {
+        return lower;
+    }
+    auto previous = lower.rfind('.', last - 1);
+    return previous == std::string::npos ? lower : lower.substr(previous + 1);
+}
+
+std::optional<Mailbox> firstMailbox(const Message& message, std::string_view field,
+                                    AddressSyntax syntax) {
+    const auto* header = message.firstHeader(field);
+    if (header == nullptr) {
+        return std::nullopt;
+    }
+    auto parsed = parseAddresses(header->value, syntax);
+    if (!parsed || parsed->empty()) {
+        return std::nullopt;
+    }
+    return parsed->front();
+}
+
+// The domain of an address written in a display name ("support@bank.example" or
+// "Bank <support@bank.example>" as the name), "" when there is none.
+std::string addressDomainIn(std::string_view name) {
+    auto at = name.find('@');
+    if (at == std::string_view::npos || at == 0) {
+        return {};
+    }
+    std::size_t end = at + 1;
+    while (end < name.size() && (std::isalnum(static_cast<unsigned char>(name[end])) ||
+                                 name[end] == '.' || name[end] == '-')) {
+        ++end;
+    }
+    auto domain = name.substr(at + 1, end - at - 1);
+    return domain.find('.') == std::string_view::npos ? std::string() : baseDomain(domain);
+}
+
+}  // namespace
+
+SenderIdentityCheck::SenderIdentityCheck(const HeaderForensicsSettings& settings) {
+    for (const auto& domain : settings.freemail_domains) {
+        freemail_domains_.insert(lowerCase(domain));
+    }
+}
+
+bool SenderIdentityCheck::freemail(const std::string& domain) const {
+    return freemail_domains_.count(lowerCase(domain)) > 0 ||
+           freemail_domains_.count(baseDomain(domain)) > 0;
+}
+
+CheckOutcome SenderIdentityCheck::check(const Message& message) const {
+    CheckOutcome outcome;
+    auto from = firstMailbox(message, "From", AddressSyntax::MailboxList);
+    if (!from) {
+        return outcome;  // missing or broken: the header syntax check says so
+    }
+    std::string fromBase = baseDomain(from->domain);
+    std::string named = addressDomainIn(from->display_name);
+    if (!named.empty() && named != fromBase) {
+        outcome.addSymbol(kNameOtherAddress.name, kNameOtherAddress.score,
+                          "From name shows " + named + ", the address is in " + fromBase);
+    }
+    auto replyTo = firstMailbox(message, "Reply-To", AddressSyntax::AddressList);
+    if (replyTo) {
+        std::string replyBase = baseDomain(replyTo->domain);
+        bool sameMailbox = lowerCase(replyTo->address()) == lowerCase(from->address());
+        if (!sameMailbox && freemail(replyTo->domain)) {
+            outcome.addSymbol(
+                kReplyToFreemail.name, kReplyToFreemail.score,
+                "replies go to freemail " + replyTo->domain + ", From is " + from->domain);
+        } else if (replyBase != fromBase) {
+            outcome.addSymbol(kReplyToOtherDomain.name, kReplyToOtherDomain.score,
+                              "replies go to " + replyBase + ", From is in " + fromBase);
+        }
+    }
+    return outcome;
+}
+
+namespace {
+
+std::vector<std::string> senderIdentitySymbols(const Config&) {
+    return {kNameOtherAddress.name, kReplyToOtherDomain.name, kReplyToFreemail.name};
+}
+
+std::unique_ptr<ContentCheck> makeSenderIdentityCheck(const Config& config, const Services&) {
+    if (!config.header_forensics.enabled) {
+        return nullptr;
+    }
+    return std::make_unique<SenderIdentityCheck>(config.header_forensics);
+}
+
+}  // namespace
+
+CheckDescriptor senderIdentityCheckDescriptor() {
+    CheckDescriptor descriptor;
+    descriptor.name = "sender_identity";
+    descriptor.stage = CheckStage::Content;
+    descriptor.phase = CheckPhase::Filter;
+    descriptor.config_section = "header_forensics";
+    descriptor.symbols = senderIdentitySymbols;
+    descriptor.make_content_check = makeSenderIdentityCheck;
+    return descriptor;
+}
+
+}  // namespace mailgate
