@@ -122,6 +122,22 @@ def mailgate_run(build, directory, data, evaluation):
     return scored, learning, scanning
 
 
+def mailgate_without_bayes(build, directory, evaluation):
+    """The same scan without Redis: every content check but the Bayes filter and the AWL."""
+    config = directory / "mailgate-no-bayes.toml"
+    config.write_text(f"[log]\nlevel = \"error\"\n[scoring]\n{shipped_symbol_weights()}\n")
+    scored = []
+    started = time.monotonic()
+    for first in range(0, len(evaluation), 200):
+        chunk = evaluation[first:first + 200]
+        result = subprocess.run([str(build / "bin" / "mailgatectl"), "--config", str(config),
+                                 "scan", "--json", "--no-redis", *[path for path, _ in chunk]],
+                                capture_output=True, text=True, check=True)
+        for (path, is_spam), line in zip(chunk, result.stdout.splitlines()):
+            scored.append((json.loads(line)["score"], is_spam))
+    return scored, 0.0, time.monotonic() - started
+
+
 def spamassassin_run(directory, data, evaluation, bayes):
     site = directory / ("sa-bayes" if bayes else "sa-plain")
     site.mkdir()
@@ -190,6 +206,8 @@ def main():
         directory = Path(temporary)
         scored, learning, scanning = mailgate_run(build, directory, data, evaluation)
         rows.append(("mailgate (all checks, Bayes)", scored, learning, scanning))
+        scored, learning, scanning = mailgate_without_bayes(build, directory, evaluation)
+        rows.append(("mailgate, no Bayes", scored, learning, scanning))
         if not arguments.no_spamassassin:
             for bayes in (True, False):
                 scored, learning, scanning = spamassassin_run(directory, data, evaluation, bayes)
