@@ -13,6 +13,7 @@
 #include "gateway/checks/bayes/BayesCheck.hpp"
 #include "gateway/checks/broken_mime/BrokenMimeCheck.hpp"
 #include "gateway/checks/client_name/ClientNameCheck.hpp"
+#include "gateway/checks/date_header/DateHeaderCheck.hpp"
 #include "gateway/checks/dnsbl/DnsblCheck.hpp"
 #include "gateway/checks/greylist/GreylistCheck.hpp"
 #include "gateway/checks/header_shape/HeaderShapeCheck.hpp"
@@ -47,6 +48,7 @@ const std::vector<CheckDescriptor>& checkRegistry() {
         listsCheckDescriptor(),
         headerSyntaxCheckDescriptor(),
         headerShapeCheckDescriptor(),
+        dateHeaderCheckDescriptor(),
         senderIdentityCheckDescriptor(),
         subjectShapeCheckDescriptor(),
         brokenMimeCheckDescriptor(),

@@ -15,8 +15,8 @@ struct ShapeSymbol {
 // symbol seen too rarely there to be fitted keeps a cautious placeholder (marked). The
 // fitted weights also ship in the example config's scoring.symbol_weights.
 constexpr ShapeSymbol kMissingTo{"MISSING_TO", 0.0};
-constexpr ShapeSymbol kToUndisclosed{"TO_UNDISCLOSED", 0.89};
-constexpr ShapeSymbol kMimeVersionMissing{"MIME_VERSION_MISSING", 0.92};
+constexpr ShapeSymbol kToUndisclosed{"TO_UNDISCLOSED", 0.91};
+constexpr ShapeSymbol kMimeVersionMissing{"MIME_VERSION_MISSING", 0.96};
 
 }  // namespace
 

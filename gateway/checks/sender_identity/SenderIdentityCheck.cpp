@@ -20,7 +20,7 @@ struct IdentitySymbol {
 // fitted weights also ship in the example config's scoring.symbol_weights.
 constexpr IdentitySymbol kNameOtherAddress{"FROM_NAME_OTHER_ADDRESS", 1.5};  // too rare to fit
 constexpr IdentitySymbol kReplyToOtherDomain{"REPLY_TO_OTHER_DOMAIN", 0.0};
-constexpr IdentitySymbol kReplyToFreemail{"REPLY_TO_FREEMAIL", 0.02};
+constexpr IdentitySymbol kReplyToFreemail{"REPLY_TO_FREEMAIL", 0.0};
 
 // The last two labels of a domain, lower case ("mail.shop.example" -> "shop.example").
 std::string baseDomain(std::string_view domain) {

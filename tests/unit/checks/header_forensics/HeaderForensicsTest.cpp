@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/checks/date_header/DateHeaderCheck.hpp"
 #include "gateway/checks/header_shape/HeaderShapeCheck.hpp"
 #include "gateway/checks/sender_identity/SenderIdentityCheck.hpp"
 #include "gateway/checks/subject_shape/SubjectShapeCheck.hpp"
@@ -133,6 +134,50 @@ TEST(HeaderShape, MimeContentWithoutMimeVersion) {
                       "Content-Type: text/plain; charset=us-ascii\r\n")
                     .empty());
     EXPECT_TRUE(shape("From: a@example.com\r\nTo: b@example.com\r\n").empty());
+}
+
+}  // namespace
+}  // namespace mailgate
+
+namespace mailgate {
+namespace {
+
+// 2026-12-01 12:00:00 UTC.
+constexpr std::int64_t kNoon = 20788LL * 86400 + 12 * 3600;
+
+std::vector<std::string> date(const std::string& headers) {
+    return names(DateHeaderCheck([] { return kNoon; }).check(parse(headers)));
+}
+
+const std::string kReceived =
+    "Received: from mx.example.org by gw.example.com; Tue, 1 Dec 2026 12:00:00 +0000\r\n";
+
+TEST(DateHeader, AgainstTheTopmostReceived) {
+    EXPECT_TRUE(date(kReceived + "Date: Tue, 1 Dec 2026 13:00:00 +0100\r\n").empty());
+    EXPECT_EQ(date(kReceived + "Date: Thu, 3 Dec 2026 12:00:00 +0000\r\n"),
+              Names{"DATE_IN_FUTURE"});
+    EXPECT_EQ(date(kReceived + "Date: Tue, 1 Dec 2025 12:00:00 +0000\r\n"), Names{"DATE_IN_PAST"});
+    // A day late is how slow queues and offline laptops look: fine.
+    EXPECT_TRUE(date(kReceived + "Date: Mon, 30 Nov 2026 11:00:00 +0000\r\n").empty());
+    // The receiving server's clock is the reference, not now: an old message in a corpus.
+    EXPECT_TRUE(date("Received: from a by b; 1 Sep 2002 10:00:00 -0400\r\n"
+                     "Date: Sun, 1 Sep 2002 15:55:00 +0200\r\n")
+                    .empty());
+}
+
+TEST(DateHeader, WithoutReceivedNowIsTheReference) {
+    EXPECT_TRUE(date("Date: Tue, 1 Dec 2026 11:00:00 +0000\r\n").empty());
+    EXPECT_EQ(date("Date: Tue, 1 Dec 2037 11:00:00 +0000\r\n"), Names{"DATE_IN_FUTURE"});
+}
+
+TEST(DateHeader, InvalidDatesAndAbsurdZones) {
+    EXPECT_EQ(date(kReceived + "Date: tomorrow at noon\r\n"), Names{"DATE_INVALID"});
+    EXPECT_EQ(date(kReceived + "Date: Tue, 1 Dec 2026 12:00:00 +2300\r\n"),
+              Names{"DATE_BAD_TIMEZONE"});
+    EXPECT_EQ(date(kReceived + "Date: Tue, 1 Dec 2026 12:07:00 +0007\r\n"),
+              Names{"DATE_BAD_TIMEZONE"});
+    EXPECT_TRUE(date(kReceived + "Date: Tue, 1 Dec 2026 17:45:00 +0545\r\n").empty());
+    EXPECT_TRUE(date("From: a@example.com\r\n").empty());  // MISSING_DATE is the syntax check's
 }
 
 }  // namespace
