@@ -4,15 +4,18 @@
 # our headers removed, abort then a new message on the same connection, reject, discard,
 # the Subject tag, a message spooled to a file, one too big to scan, authenticated mail,
 # and a client that breaks the protocol without harming the others.
+from email.utils import formatdate
 import socket
 
 import pytest
 
 from devgateway import MilterClient, MilterDaemon, make_subdirectory
 
+# Dated now: a fixed date would grow old and draw DATE_IN_PAST.
+DATE_LINE = f"Date: {formatdate(usegmt=True)}\r\n".encode()
 CLEAN = (b"From: Alice <alice@sender.test>\r\n"
          b"To: bob@example.test\r\n"
-         b"Date: Tue, 1 Dec 2026 08:00:00 +0000\r\n"
+         + DATE_LINE +
          b"Message-ID: <clean-1@sender.test>\r\n"
          b"Subject: lunch\r\n"
          b"\r\n"
@@ -127,7 +130,7 @@ def test_B4_a_broken_from_is_rejected_when_configured(start_milter):
 def test_C8_spam_is_tagged_deleted_or_rejected_as_configured(start_milter):
     weights = {"symbol_weights": ["MISSING_DATE=6"], "subject_tag": "---spam---",
                "subject_score_tag": True}
-    undated = CLEAN.replace(b"Date: Tue, 1 Dec 2026 08:00:00 +0000\r\n", b"")
+    undated = CLEAN.replace(DATE_LINE, b"")
     tagging = start_milter("tagging", scoring=weights)
     with session(tagging) as client:
         tagged = client.send_message(undated)

@@ -6,6 +6,7 @@
 # autolearning learns from the mail passing through the milter, never from a scan or
 # whitelisted mail; with Redis down, learning fails with a clear error and exit status 1,
 # and the milter still decides.
+from email.utils import formatdate
 import re
 import time
 
@@ -22,7 +23,7 @@ def message(words, number, subject):
     body = " ".join(words[(number + i) % len(words)] for i in range(40))
     return (f"From: sender{number}@example.org\r\nTo: bob@example.test\r\n"
             f"Subject: {subject} {number}\r\nMessage-ID: <m{number}.{subject}@example.org>\r\n"
-            f"Date: Tue, 1 Dec 2026 08:00:00 +0000\r\n\r\n{body}\r\n").encode()
+            f"Date: {formatdate(usegmt=True)}\r\n\r\n{body}\r\n").encode()
 
 
 def write_messages(directory, words, subject, count):

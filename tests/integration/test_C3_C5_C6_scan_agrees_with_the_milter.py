@@ -5,6 +5,7 @@
 # with the very same config file, and the per-recipient action and spam flag must agree;
 # then the same with personal lists and the auto-whitelist in a real Redis. scan reads
 # Redis but learns nothing (it is run first, so both see the same auto-whitelist history).
+from email.utils import formatdate
 import json
 import re
 import time
@@ -112,7 +113,7 @@ def wait_for_awl_count(redis_server, count, timeout=10.0):
 
 
 SPAMMY = (b"From: Alice <alice@\r\nTo: team@example.test\r\n"
-          b"Date: Tue, 1 Dec 2026 08:00:00 +0000\r\nMessage-ID: <awl-1@sender.test>\r\n"
+          + f"Date: {formatdate(usegmt=True)}\r\n".encode() + b"Message-ID: <awl-1@sender.test>\r\n"
           b"Subject: the offer\r\n\r\nBuy now\r\n")
 
 

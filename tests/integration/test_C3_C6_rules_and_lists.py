@@ -7,6 +7,7 @@
 # the auto-whitelist moves a second message's score toward the sender's mean (and
 # `mailgatectl awl` shows it), and with Redis down rules and global lists still work.
 # What each item and condition matches is the golden tests' job (test_C3_rules_golden.py).
+from email.utils import formatdate
 import json
 import time
 
@@ -26,7 +27,7 @@ EXE_MESSAGE = """\
 From: Alice <alice@sender.test>
 To: bob@example.test
 Subject: your invoice
-Date: Tue, 01 Dec 2026 10:00:00 +0000
+Date: {date}
 Message-ID: <exe-attachment@sender.test>
 MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="b1"
@@ -43,6 +44,8 @@ Content-Transfer-Encoding: base64
 TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAA=
 --b1--
 """
+# Dated now: a fixed date would grow old and draw DATE_IN_PAST.
+EXE_MESSAGE = EXE_MESSAGE.replace("{date}", formatdate(usegmt=True))
 
 EXE_RULE = """\
 [[rule]]
