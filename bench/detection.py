@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 from devgateway import RedisServer, make_subdirectory  # noqa: E402
 from devgateway.ports import free_port, wait_for_port  # noqa: E402
 import bench_setup  # noqa: E402
-from milter_content import CORPUS_PACKAGE, CORPUS_SUBPATH  # noqa: E402
+from milter_content import corpus_data  # noqa: E402
 
 TRAINING = {"spam": ["spam-1"], "ham": ["easy-ham-1", "hard-ham-1"]}
 EVALUATION = {"spam": ["spam-2"], "ham": ["easy-ham-2"]}
@@ -37,16 +37,6 @@ def parse_arguments():
     parser.add_argument("--cache-dir", help="where the corpus is installed (build/benchdata)")
     bench_setup.add_setup_arguments(parser)
     return parser.parse_args()
-
-
-def corpus_directory(arguments, build):
-    cache = Path(arguments.cache_dir or build / "benchdata")
-    data = cache / CORPUS_SUBPATH
-    if not data.is_dir():
-        cache.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--prefix", str(cache), "--no-audit", "--no-fund",
-                        "--loglevel=error", CORPUS_PACKAGE], check=True, timeout=600)
-    return data
 
 
 def files_of(data, groups):
@@ -82,6 +72,18 @@ def metrics(scored, threshold=5.0):
             "precision": precision, "f1": f1, "auc": area / (len(spam) * len(ham))}
 
 
+def scan_json(build, config, paths, *options):
+    """`mailgatectl scan --json` of the files, 200 per process: one parsed verdict each."""
+    verdicts = []
+    for first in range(0, len(paths), 200):
+        chunk = [str(path) for path in paths[first:first + 200]]
+        result = subprocess.run([str(build / "bin" / "mailgatectl"), "--config", str(config),
+                                 "scan", "--json", *options, *chunk],
+                                capture_output=True, text=True, check=True)
+        verdicts += [json.loads(line) for line in result.stdout.splitlines()]
+    return verdicts
+
+
 def shipped_symbol_weights():
     """The example config's scoring.symbol_weights line: the weights mailgate ships
     (fitted by bench/fit_weights.py on the training groups)."""
@@ -107,15 +109,9 @@ def mailgate_run(build, directory, data, evaluation):
             subprocess.run(command, check=True, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
         learning = time.monotonic() - started
-        scored = []
         started = time.monotonic()
-        for first in range(0, len(evaluation), 200):
-            chunk = evaluation[first:first + 200]
-            result = subprocess.run([mailgatectl, "--config", str(config), "scan", "--json",
-                                     *[path for path, _ in chunk]],
-                                    capture_output=True, text=True, check=True)
-            for (path, is_spam), line in zip(chunk, result.stdout.splitlines()):
-                scored.append((json.loads(line)["score"], is_spam))
+        verdicts = scan_json(build, config, [path for path, _ in evaluation])
+        scored = [(verdict["score"], is_spam) for verdict, (_, is_spam) in zip(verdicts, evaluation)]
         scanning = time.monotonic() - started
     finally:
         redis.stop()
@@ -126,15 +122,9 @@ def mailgate_without_bayes(build, directory, evaluation):
     """The same scan without Redis: every content check but the Bayes filter and the AWL."""
     config = directory / "mailgate-no-bayes.toml"
     config.write_text(f"[log]\nlevel = \"error\"\n[scoring]\n{shipped_symbol_weights()}\n")
-    scored = []
     started = time.monotonic()
-    for first in range(0, len(evaluation), 200):
-        chunk = evaluation[first:first + 200]
-        result = subprocess.run([str(build / "bin" / "mailgatectl"), "--config", str(config),
-                                 "scan", "--json", "--no-redis", *[path for path, _ in chunk]],
-                                capture_output=True, text=True, check=True)
-        for (path, is_spam), line in zip(chunk, result.stdout.splitlines()):
-            scored.append((json.loads(line)["score"], is_spam))
+    verdicts = scan_json(build, config, [path for path, _ in evaluation], "--no-redis")
+    scored = [(verdict["score"], is_spam) for verdict, (_, is_spam) in zip(verdicts, evaluation)]
     return scored, 0.0, time.monotonic() - started
 
 
@@ -194,7 +184,7 @@ def main():
     arguments = parse_arguments()
     packages = () if arguments.no_spamassassin else ("spamassassin", "spamd", "spamc")
     build, kind = bench_setup.prepare(arguments, packages)
-    data = corpus_directory(arguments, build)
+    data = corpus_data(arguments, build)
     evaluation = [(path, True) for path in files_of(data, EVALUATION["spam"])] + \
         [(path, False) for path in files_of(data, EVALUATION["ham"])]
     training = sum(len(files_of(data, groups)) for groups in TRAINING.values())

@@ -20,7 +20,6 @@
 #
 #   /usr/bin/python3 bench/fit_weights.py [--write config/mailgate.toml] [--no-setup]
 import argparse
-import json
 import math
 import random
 import re
@@ -32,7 +31,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 import bench_setup  # noqa: E402
-from detection import TRAINING, corpus_directory, files_of  # noqa: E402
+from detection import TRAINING, files_of, scan_json  # noqa: E402
+from milter_content import corpus_data  # noqa: E402
 
 # The symbols that may weigh toward ham.
 NICE = {"BAYES_HAM_01", "BAYES_HAM_10"}
@@ -77,17 +77,11 @@ def scanned_symbols(build, directory, labelled):
     """{path: ({symbol: default score}, score)} from mailgatectl scan without Redis."""
     config = directory / "mailgate.toml"
     config.write_text("[log]\nlevel = \"error\"\n")
+    paths = [path for path, _ in labelled]
     found = {}
-    for first in range(0, len(labelled), 200):
-        chunk = [path for path, _ in labelled[first:first + 200]]
-        result = subprocess.run([str(build / "bin" / "mailgatectl"), "--config", str(config),
-                                 "scan", "--json", "--no-redis", *chunk],
-                                capture_output=True, text=True, check=True)
-        for path, line in zip(chunk, result.stdout.splitlines()):
-            verdict = json.loads(line)
-            symbols = {symbol["name"]: symbol["score"] for symbol in verdict["symbols"]
+    for path, verdict in zip(paths, scan_json(build, config, paths, "--no-redis")):
+        found[path] = {symbol["name"]: symbol["score"] for symbol in verdict["symbols"]
                        if symbol["check"] not in ("bayes", "awl", "bayes_autolearn")}
-            found[path] = symbols
     return found
 
 
@@ -159,7 +153,7 @@ def write_weights(path, scores):
 def main():
     arguments = parse_arguments()
     build, kind = bench_setup.prepare(arguments, ())
-    data = corpus_directory(arguments, build)
+    data = corpus_data(arguments, build)
     labelled = [(path, True) for path in files_of(data, TRAINING["spam"])] + \
         [(path, False) for path in files_of(data, TRAINING["ham"])]
     with tempfile.TemporaryDirectory(prefix="mailgate-fit-weights-") as temporary:
