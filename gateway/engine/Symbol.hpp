@@ -14,4 +14,10 @@ struct Symbol {
     std::string detail;
 };
 
+// A symbol a check can emit, with its default score (a constant in the check's file).
+struct SymbolDefault {
+    const char* name;
+    double score;
+};
+
 }  // namespace mailgate

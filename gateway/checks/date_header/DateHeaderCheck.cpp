@@ -9,17 +9,12 @@
 namespace mailgate {
 namespace {
 
-struct DateSymbol {
-    const char* name;
-    double score;
-};
-
 // Scores fitted on the training groups by bench/fit_weights.py (docs/PERFORMANCE.md); the
 // fitted weights also ship in the example config's scoring.symbol_weights.
-constexpr DateSymbol kInvalid{"DATE_INVALID", 3.16};
-constexpr DateSymbol kInFuture{"DATE_IN_FUTURE", 2.2};
-constexpr DateSymbol kInPast{"DATE_IN_PAST", 0.0};
-constexpr DateSymbol kBadTimezone{"DATE_BAD_TIMEZONE", 2.37};
+constexpr SymbolDefault kInvalid{"DATE_INVALID", 3.16};
+constexpr SymbolDefault kInFuture{"DATE_IN_FUTURE", 2.2};
+constexpr SymbolDefault kInPast{"DATE_IN_PAST", 0.0};
+constexpr SymbolDefault kBadTimezone{"DATE_BAD_TIMEZONE", 2.37};
 
 constexpr std::int64_t kFutureSlack = 12 * 3600;
 constexpr std::int64_t kPastSlack = 4 * 86400;

@@ -6,17 +6,11 @@
 namespace mailgate {
 namespace {
 
-struct ShapeSymbol {
-    const char* name;
-    double score;
-};
-
-// Scores fitted on the training groups by bench/fit_weights.py (docs/PERFORMANCE.md); a
-// symbol seen too rarely there to be fitted keeps a cautious placeholder (marked). The
+// Scores fitted on the training groups by bench/fit_weights.py (docs/PERFORMANCE.md); the
 // fitted weights also ship in the example config's scoring.symbol_weights.
-constexpr ShapeSymbol kMissingTo{"MISSING_TO", 0.0};
-constexpr ShapeSymbol kToUndisclosed{"TO_UNDISCLOSED", 0.91};
-constexpr ShapeSymbol kMimeVersionMissing{"MIME_VERSION_MISSING", 0.96};
+constexpr SymbolDefault kMissingTo{"MISSING_TO", 0.0};
+constexpr SymbolDefault kToUndisclosed{"TO_UNDISCLOSED", 0.91};
+constexpr SymbolDefault kMimeVersionMissing{"MIME_VERSION_MISSING", 0.96};
 
 }  // namespace
 

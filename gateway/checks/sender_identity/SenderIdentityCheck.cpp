@@ -10,17 +10,12 @@
 namespace mailgate {
 namespace {
 
-struct IdentitySymbol {
-    const char* name;
-    double score;
-};
-
 // Scores fitted on the training groups by bench/fit_weights.py (docs/PERFORMANCE.md); a
 // symbol seen too rarely there to be fitted keeps a cautious placeholder (marked). The
 // fitted weights also ship in the example config's scoring.symbol_weights.
-constexpr IdentitySymbol kNameOtherAddress{"FROM_NAME_OTHER_ADDRESS", 1.5};  // too rare to fit
-constexpr IdentitySymbol kReplyToOtherDomain{"REPLY_TO_OTHER_DOMAIN", 0.0};
-constexpr IdentitySymbol kReplyToFreemail{"REPLY_TO_FREEMAIL", 0.0};
+constexpr SymbolDefault kNameOtherAddress{"FROM_NAME_OTHER_ADDRESS", 1.5};  // too rare to fit
+constexpr SymbolDefault kReplyToOtherDomain{"REPLY_TO_OTHER_DOMAIN", 0.0};
+constexpr SymbolDefault kReplyToFreemail{"REPLY_TO_FREEMAIL", 0.0};
 
 // The last two labels of a domain, lower case ("mail.shop.example" -> "shop.example").
 std::string baseDomain(std::string_view domain) {

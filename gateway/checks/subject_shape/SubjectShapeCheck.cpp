@@ -10,18 +10,13 @@
 namespace mailgate {
 namespace {
 
-struct ShapeSymbol {
-    const char* name;
-    double score;
-};
-
 // Scores fitted on the training groups by bench/fit_weights.py (docs/PERFORMANCE.md); a
 // symbol seen too rarely there to be fitted keeps a cautious placeholder (marked). The
 // fitted weights also ship in the example config's scoring.symbol_weights.
-constexpr ShapeSymbol kAllCapitals{"SUBJECT_ALL_CAPITALS", 1.9};
-constexpr ShapeSymbol kPunctuationRun{"SUBJECT_PUNCTUATION_RUN", 0.15};
-constexpr ShapeSymbol kEmpty{"SUBJECT_EMPTY", 0.5};  // too rare to fit
-constexpr ShapeSymbol kForeignCharset{"SUBJECT_FOREIGN_CHARSET", 0.39};
+constexpr SymbolDefault kAllCapitals{"SUBJECT_ALL_CAPITALS", 1.9};
+constexpr SymbolDefault kPunctuationRun{"SUBJECT_PUNCTUATION_RUN", 0.15};
+constexpr SymbolDefault kEmpty{"SUBJECT_EMPTY", 0.5};  // too rare to fit
+constexpr SymbolDefault kForeignCharset{"SUBJECT_FOREIGN_CHARSET", 0.39};
 
 bool allCapitals(std::string_view subject) {
     std::size_t letters = 0;
