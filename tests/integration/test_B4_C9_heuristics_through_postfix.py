@@ -18,7 +18,7 @@ def send(gateway, client_name, extra=()):
                             *extra], helo="mx.sender.test")
 
 
-def tests_of(message):
+def symbols_in_status(message):
     [status] = message.get_all("X-Spam-Status")
     return status.split(" tests=")[1].split(" ")[0].split(",")
 
@@ -33,7 +33,7 @@ def test_B4_C9_forged_client_and_phrases_show_in_the_status(gateway_factory, tmp
     result = send(gateway, "mx.sender.test", FORGED)
     assert result.returncode == 0, transcript(result)
     [received] = gateway.sink.wait_for_messages(1)
-    tests = tests_of(received.message)
+    tests = symbols_in_status(received.message)
     for symbol in ("MAIL_CLIENT_FORGED_OUTLOOK", "PHRASE_LIMITED_TIME_OFFER", "PHRASE_REMOVAL"):
         assert symbol in tests, tests
     # Postfix's own Received field names the client with its name: not a pool, a real name.
@@ -50,7 +50,7 @@ def test_B4_C9_forged_client_and_phrases_show_in_the_status(gateway_factory, tmp
     result = send(gateway, "mx.sender.test", FORGED)
     assert result.returncode == 0, transcript(result)
     received = gateway.sink.wait_for_messages(2)[1]
-    tests = tests_of(received.message)
+    tests = symbols_in_status(received.message)
     assert "PHRASE_DEAR_FRIEND" in tests, tests
     assert "PHRASE_LIMITED_TIME_OFFER" not in tests, tests
 

@@ -12,7 +12,7 @@ namespace {
 constexpr SymbolDefault kMissingTo{"MISSING_TO", 0.0};
 constexpr SymbolDefault kToUndisclosed{"TO_UNDISCLOSED", 0.91};
 constexpr SymbolDefault kMimeVersionMissing{"MIME_VERSION_MISSING", 0.96};
-constexpr SymbolDefault kReceivedBelow{"RECEIVED_BELOW_MESSAGE_FIELDS", 1.0};  // placeholder
+constexpr SymbolDefault kReceivedBelow{"RECEIVED_BELOW_MESSAGE_FIELDS", 1.04};
 
 // Fields the author's mail client writes; trace fields (Received) are prepended above them
 // by each server on the way, so one below them was written by whoever wrote the message.

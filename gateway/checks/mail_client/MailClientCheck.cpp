@@ -8,12 +8,13 @@
 namespace mailgate {
 namespace {
 
-// Placeholders until bench/fit_weights.py refits them on the training groups.
-constexpr SymbolDefault kForgedOutlook{"MAIL_CLIENT_FORGED_OUTLOOK", 1.0};
-constexpr SymbolDefault kMicrosoftFieldsAlone{"MAIL_CLIENT_MICROSOFT_FIELDS_ALONE", 1.0};
-constexpr SymbolDefault kMessageIdNotClients{"MESSAGE_ID_NOT_CLAIMED_CLIENTS", 0.5};
-constexpr SymbolDefault kPriorityHighest{"PRIORITY_HIGHEST", 0.5};
-constexpr SymbolDefault kPriorityWithoutClient{"PRIORITY_WITHOUT_MAIL_CLIENT", 0.5};
+// Scores fitted on the training groups by bench/fit_weights.py (docs/PERFORMANCE.md), as
+// with Bayes; the example config ships them and the no-Bayes set (symbol_weights_*).
+constexpr SymbolDefault kForgedOutlook{"MAIL_CLIENT_FORGED_OUTLOOK", 2.08};
+constexpr SymbolDefault kMicrosoftFieldsAlone{"MAIL_CLIENT_MICROSOFT_FIELDS_ALONE", 0.0};
+constexpr SymbolDefault kMessageIdNotClients{"MESSAGE_ID_NOT_CLAIMED_CLIENTS", 1.3};
+constexpr SymbolDefault kPriorityHighest{"PRIORITY_HIGHEST", 1.36};
+constexpr SymbolDefault kPriorityWithoutClient{"PRIORITY_WITHOUT_MAIL_CLIENT", 0.0};
 
 std::string_view clientField(const Message& message) {
     for (const char* name : {"X-Mailer", "User-Agent"}) {

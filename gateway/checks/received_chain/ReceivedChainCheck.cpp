@@ -3,17 +3,19 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
 namespace {
 
-// Placeholders until bench/fit_weights.py refits them on the training groups.
-constexpr SymbolDefault kNoReverseName{"RECEIVED_CLIENT_NO_RDNS", 0.5};
-constexpr SymbolDefault kDynamic{"RECEIVED_CLIENT_DYNAMIC", 1.0};
-constexpr SymbolDefault kHeloNotAName{"RECEIVED_HELO_NOT_A_NAME", 1.0};
-constexpr SymbolDefault kDatesOutOfOrder{"RECEIVED_DATES_OUT_OF_ORDER", 1.0};
+// Scores fitted on the training groups by bench/fit_weights.py (docs/PERFORMANCE.md), as
+// with Bayes; the example config ships them and the no-Bayes set (symbol_weights_*).
+constexpr SymbolDefault kNoReverseName{"RECEIVED_CLIENT_NO_RDNS", 0.0};
+constexpr SymbolDefault kDynamic{"RECEIVED_CLIENT_DYNAMIC", 0.07};
+constexpr SymbolDefault kHeloNotAName{"RECEIVED_HELO_NOT_A_NAME", 2.61};
+constexpr SymbolDefault kDatesOutOfOrder{"RECEIVED_DATES_OUT_OF_ORDER", 0.53};
 
 constexpr std::size_t kMaxFields = 30;
 constexpr std::int64_t kDay = 24 * 60 * 60;
@@ -112,6 +114,31 @@ bool ReceivedChainCheck::isEntryHop(const ReceivedField& field) const {
     return true;
 }
 
+namespace {
+
+// The connection itself as a hop, from the envelope the MTA gave (milter macros, or scan's
+// --client-ip, --client-name, --helo): Postfix does not show its own Received field to
+// milters, so this is the hop it would record.
+std::optional<ReceivedField> connectionHop(const MessageEnvelope& envelope) {
+    if (envelope.client_address.empty()) {
+        return std::nullopt;
+    }
+    ReceivedField hop;
+    hop.client_address = envelope.client_address;
+    hop.helo = lowerCase(envelope.helo);
+    hop.by = "this gateway";
+    const std::string& name = envelope.client_name;
+    if (name.empty() || name == "unknown" || name.front() == '[') {
+        hop.reverse = ReverseName::Missing;
+    } else {
+        hop.reverse = ReverseName::Named;
+        hop.reverse_name = lowerCase(name);
+    }
+    return hop;
+}
+
+}  // namespace
+
 CheckOutcome ReceivedChainCheck::check(const Message& message) const {
     CheckOutcome outcome;
     std::vector<ReceivedField> chain;
@@ -121,14 +148,19 @@ CheckOutcome ReceivedChainCheck::check(const Message& message) const {
         }
         chain.push_back(parseReceivedField(header->value));
     }
-    for (const auto& hop : chain) {
+    std::vector<ReceivedField> hops;
+    if (auto connection = connectionHop(message.envelope)) {
+        hops.push_back(std::move(*connection));
+    }
+    hops.insert(hops.end(), chain.begin(), chain.end());
+    for (const auto& hop : hops) {
         if (!isEntryHop(hop)) {
             continue;
         }
         std::string client = hop.client_address;
         if (hop.reverse == ReverseName::Missing) {
             outcome.addSymbol(kNoReverseName.name, kNoReverseName.score,
-                              client + " had no reverse DNS name (Received by " +
+                              client + " had no reverse DNS name (seen by " +
                                   shown(hop.by.empty() ? "?" : hop.by) + ")");
         } else if (hop.reverse == ReverseName::Named && looksDynamic(hop.reverse_name, client)) {
             outcome.addSymbol(

@@ -1,9 +1,10 @@
-// ReceivedChainCheck (B4 header forensics, docs/content-checks.md): the Received trace
-// fields, read for the hop where the message entered the Internet-facing side: the topmost
-// field naming a public client address outside relay.trusted_networks. Behind mailgate
-// that is the field Postfix wrote for this very connection (milters see it), so the facts
-// are the ones the policy stage saw; `mailgatectl scan` of a stored message finds the same
-// hop in the message's own chain. Symbols: RECEIVED_CLIENT_NO_RDNS (the receiving server
+// ReceivedChainCheck (B4 header forensics, docs/content-checks.md): the hop where the
+// message entered the Internet-facing side: the first public client address outside
+// relay.trusted_networks, looking first at this connection (the client, its reverse name
+// and HELO as the MTA gave them to the milter: the facts the policy stage saw; Postfix
+// does not show milters its own Received field), then down the Received trace fields (a
+// connection from a trusted relay, or `mailgatectl scan` of a stored message without
+// --client-ip, finds it there). Symbols: RECEIVED_CLIENT_NO_RDNS (the receiving server
 // wrote that the client had no reverse DNS name), RECEIVED_CLIENT_DYNAMIC (its reverse name
 // looks like a residential or dynamic pool: the address's digits, or words such as dsl,
 // dial-up, pool, cable), RECEIVED_HELO_NOT_A_NAME (the client greeted with an address or a

@@ -18,8 +18,7 @@ namespace {
 constexpr SymbolDefault kNameOtherAddress{"FROM_NAME_OTHER_ADDRESS", 1.5};  // too rare to fit
 constexpr SymbolDefault kReplyToOtherDomain{"REPLY_TO_OTHER_DOMAIN", 0.0};
 constexpr SymbolDefault kReplyToFreemail{"REPLY_TO_FREEMAIL", 0.0};
-constexpr SymbolDefault kFreemailMessageIdElsewhere{"FREEMAIL_MESSAGE_ID_ELSEWHERE",
-                                                    1.0};  // placeholder
+constexpr SymbolDefault kFreemailMessageIdElsewhere{"FREEMAIL_MESSAGE_ID_ELSEWHERE", 3.1};
 
 // Freemail providers whose mail carries Message-IDs of their sister domains: a hotmail.com
 // mailbox's message gets an outlook.com Message-ID, an aol.com one a yahoo.com one.

@@ -135,6 +135,36 @@ TEST(ReceivedChain, JudgesTheTopmostPublicUntrustedHop) {
     EXPECT_TRUE(chain("").empty());
 }
 
+Names connection(const std::string& address, const std::string& name, const std::string& helo,
+                 const std::string& headers = "") {
+    MessageEnvelope envelope;
+    envelope.client_address = address;
+    envelope.client_name = name;
+    envelope.helo = helo;
+    auto message =
+        MimeParser(MimeLimits{})
+            .parse(headers + "From: a@example.org\r\nTo: b@example.test\r\n\r\nhi\r\n", envelope);
+    Names names;
+    for (const auto& symbol : ReceivedChainCheck({}).check(message).symbols) {
+        names.push_back(symbol.name);
+    }
+    return names;
+}
+
+TEST(ReceivedChain, TheConnectionComesFirst) {
+    // The milter's own client (the MTA does not show milters its own Received field).
+    EXPECT_EQ(connection("198.51.100.7", "[198.51.100.7]", "PC7"),
+              (Names{"RECEIVED_CLIENT_NO_RDNS", "RECEIVED_HELO_NOT_A_NAME"}));
+    EXPECT_EQ(connection("198.51.100.7", "unknown", "[198.51.100.7]"),
+              (Names{"RECEIVED_CLIENT_NO_RDNS", "RECEIVED_HELO_NOT_A_NAME"}));
+    EXPECT_TRUE(connection("192.0.2.20", "mail.example.org", "mail.example.org").empty());
+    // A connection from inside is not the entry: the chain below it is read.
+    EXPECT_EQ(connection("10.0.0.5", "filter.example.test", "filter.example.test",
+                         "Received: from PC7 (adsl-64-161-12-3.dsl.isp.example [64.161.12.3]) "
+                         "by mx.example.test; Mon, 7 Dec 2026 10:00:03 +0000\r\n"),
+              (Names{"RECEIVED_CLIENT_DYNAMIC", "RECEIVED_HELO_NOT_A_NAME"}));
+}
+
 TEST(ReceivedChain, NoReverseNameAndAddressGreeting) {
     EXPECT_EQ(chain("Received: from [198.51.100.7] (unknown [198.51.100.7]) by mx.example.test "
                     "(Postfix); Mon, 7 Dec 2026 10:00:03 +0000\r\n"),
