@@ -192,6 +192,8 @@ std::vector<SettingSpec> buildRegistry() {
     appendContentSettings(specs);
     appendHeaderCheckSettings(specs);
     appendHeaderForensicsSettings(specs);
+    appendUrlFactsSettings(specs);
+    appendUriListSettings(specs);
     appendMimeCheckSettings(specs);
     appendScoringSettings(specs);
     appendListSettings(specs);

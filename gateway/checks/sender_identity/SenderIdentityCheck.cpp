@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "gateway/mime/AddressList.hpp"
+#include "gateway/net/PublicSuffix.hpp"
 #include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
@@ -17,19 +18,9 @@ constexpr SymbolDefault kNameOtherAddress{"FROM_NAME_OTHER_ADDRESS", 1.5};  // t
 constexpr SymbolDefault kReplyToOtherDomain{"REPLY_TO_OTHER_DOMAIN", 0.0};
 constexpr SymbolDefault kReplyToFreemail{"REPLY_TO_FREEMAIL", 0.0};
 
-// The last two labels of a domain, lower case ("mail.shop.example" -> "shop.example").
-std::string baseDomain(std::string_view domain) {
-    std::string lower = lowerCase(domain);
-    while (!lower.empty() && lower.back() == '.') {
-        lower.pop_back();
-    }
-    auto last = lower.rfind('.');
-    if (last == std::string::npos || last == 0) {
-        return lower;
-    }
-    auto previous = lower.rfind('.', last - 1);
-    return previous == std::string::npos ? lower : lower.substr(previous + 1);
-}
+// The registrable domain, lower case ("mail.shop.co.uk" -> "shop.co.uk"); the domain
+// itself when it has none (a single label, a bare public suffix).
+std::string baseDomain(std::string_view domain) { return registrableDomainOrHost(domain); }
 
 std::optional<Mailbox> firstMailbox(const Message& message, std::string_view field,
                                     AddressSyntax syntax) {
