@@ -188,8 +188,8 @@ boost::asio::awaitable<ContentDecision> ContentStage::decide(std::shared_ptr<con
     co_return decision;
 }
 
-boost::asio::awaitable<std::size_t> ContentStage::gatherAndPrefetch(
-    ContentTransaction& transaction, RedisBatch& batch) const {
+boost::asio::awaitable<std::size_t> ContentStage::gatherAndPrefetch(ContentTransaction& transaction,
+                                                                    RedisBatch& batch) const {
     if (gathering_.empty()) {
         co_return co_await batch.run(services_.redis.get());
     }

@@ -23,7 +23,9 @@ struct UrlExtractor::UrlFacts {
 
 namespace {
 
-char lowerByte(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char lowerByte(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool isAsciiAlnum(char c) {
     char lower = lowerByte(c);
@@ -148,7 +150,8 @@ std::string_view hostOfAuthority(std::string_view authority, std::string_view& u
     }
     if (!authority.empty() && authority.front() == '[') {
         auto close = authority.find(']');
-        return close == std::string_view::npos ? std::string_view{} : authority.substr(0, close + 1);
+        return close == std::string_view::npos ? std::string_view{}
+                                               : authority.substr(0, close + 1);
     }
     auto colon = authority.find(':');
     return colon == std::string_view::npos ? authority : authority.substr(0, colon);
@@ -177,7 +180,9 @@ bool userinfoLooksLikeHost(std::string_view userinfo) {
     return !ascii.empty() && plausibleTopLabel(ascii);
 }
 
-std::string printableUrl(std::string_view url) { return printableText(url, 200); }
+std::string printableUrl(std::string_view url) {
+    return printableText(url, 200);
+}
 
 }  // namespace
 
@@ -250,7 +255,8 @@ Script scriptOf(std::uint32_t codePoint) {
         (codePoint >= 0x1E00 && codePoint <= 0x1EFF)) {
         return Script::Latin;
     }
-    if ((codePoint >= 0x370 && codePoint <= 0x3FF) || (codePoint >= 0x1F00 && codePoint <= 0x1FFF)) {
+    if ((codePoint >= 0x370 && codePoint <= 0x3FF) ||
+        (codePoint >= 0x1F00 && codePoint <= 0x1FFF)) {
         return Script::Greek;
     }
     if (codePoint >= 0x400 && codePoint <= 0x52F) {
@@ -268,8 +274,10 @@ Script scriptOf(std::uint32_t codePoint) {
     if (codePoint >= 0xE00 && codePoint <= 0xE7F) {
         return Script::Thai;
     }
-    if ((codePoint >= 0x1100 && codePoint <= 0x11FF) || (codePoint >= 0x3040 && codePoint <= 0x30FF) ||
-        (codePoint >= 0x3400 && codePoint <= 0x4DBF) || (codePoint >= 0x4E00 && codePoint <= 0x9FFF) ||
+    if ((codePoint >= 0x1100 && codePoint <= 0x11FF) ||
+        (codePoint >= 0x3040 && codePoint <= 0x30FF) ||
+        (codePoint >= 0x3400 && codePoint <= 0x4DBF) ||
+        (codePoint >= 0x4E00 && codePoint <= 0x9FFF) ||
         (codePoint >= 0xAC00 && codePoint <= 0xD7AF)) {
         return Script::EastAsian;
     }
@@ -327,7 +335,9 @@ bool hostMixesScripts(std::string_view unicodeHost) {
     return mixed();
 }
 
-void UrlExtractor::addText(std::string_view text) { scan(text, 0, false); }
+void UrlExtractor::addText(std::string_view text) {
+    scan(text, 0, false);
+}
 
 void UrlExtractor::addLink(std::string_view target) {
     while (!target.empty() && static_cast<unsigned char>(target.front()) <= 0x20) {

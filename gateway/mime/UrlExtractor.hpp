@@ -72,8 +72,8 @@ class UrlExtractor {
     void scan(std::string_view text, std::size_t depth, bool schemesOnly);
     // Reads the URL whose host part starts at `at` (written from `start`, its scheme);
     // returns the bytes read from `at` to the URL's end.
-    std::size_t readUrl(std::string_view text, std::size_t start, std::size_t at,
-                        std::size_t depth, bool defanged, bool schemeless);
+    std::size_t readUrl(std::string_view text, std::size_t start, std::size_t at, std::size_t depth,
+                        bool defanged, bool schemeless);
     void record(std::string_view rawHost, const UrlFacts& facts);
 
     UrlLimits limits_;

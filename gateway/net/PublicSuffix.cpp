@@ -154,6 +154,8 @@ std::string registrableDomainOrHost(std::string_view host) {
     return lowerAscii(host);
 }
 
-std::string publicSuffixSource() { return publicSuffixList().source; }
+std::string publicSuffixSource() {
+    return publicSuffixList().source;
+}
 
 }  // namespace mailgate

@@ -20,7 +20,9 @@ constexpr SymbolDefault kReplyToFreemail{"REPLY_TO_FREEMAIL", 0.0};
 
 // The registrable domain, lower case ("mail.shop.co.uk" -> "shop.co.uk"); the domain
 // itself when it has none (a single label, a bare public suffix).
-std::string baseDomain(std::string_view domain) { return registrableDomainOrHost(domain); }
+std::string baseDomain(std::string_view domain) {
+    return registrableDomainOrHost(domain);
+}
 
 std::optional<Mailbox> firstMailbox(const Message& message, std::string_view field,
                                     AddressSyntax syntax) {

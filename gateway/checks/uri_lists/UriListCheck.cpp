@@ -38,7 +38,9 @@ bool unusable(const UriListAnswer& answer) {
 
 }  // namespace
 
-std::string uriListSymbol(const DnsblZone& zone) { return "URIBL_" + zone.label; }
+std::string uriListSymbol(const DnsblZone& zone) {
+    return "URIBL_" + zone.label;
+}
 
 Result<std::unique_ptr<UriListCheck>> UriListCheck::create(
     const UriListSettings& settings, const std::vector<std::string>& localDomains) {
@@ -138,8 +140,8 @@ boost::asio::awaitable<void> UriListCheck::gather(ContentTransaction& transactio
     for (std::size_t i = 0; i < answers.size(); ++i) {
         for (std::size_t zone = 0; zone < zones_.size(); ++zone) {
             if (zones_[zone].zone == askedFor[i].second) {
-                findings.answers.push_back(
-                    UriListAnswer{askedFor[i].first, zone, answers[i].answered, answers[i].address});
+                findings.answers.push_back(UriListAnswer{askedFor[i].first, zone,
+                                                         answers[i].answered, answers[i].address});
             }
         }
     }
@@ -180,15 +182,16 @@ CheckOutcome UriListCheck::outcome(const UriListFindings& findings) const {
     for (const auto& answer : findings.answers) {
         if (unusable(answer)) {
             if (++failed == 1) {
-                firstError = answer.answered ? answer.answer.error
-                                             : "no answer within " +
-                                                   std::to_string(deadline_.count()) + " ms";
+                firstError = answer.answered
+                                 ? answer.answer.error
+                                 : "no answer within " + std::to_string(deadline_.count()) + " ms";
             }
         }
     }
     if (failed > 0) {
         outcome.addSymbol(kUnavailable.name, kUnavailable.score,
-                          std::to_string(failed) + " of " + std::to_string(findings.answers.size()) +
+                          std::to_string(failed) + " of " +
+                              std::to_string(findings.answers.size()) +
                               " URI list lookups got no usable answer (" + firstError +
                               "): never counted as listed");
     }
@@ -236,9 +239,8 @@ std::unique_ptr<ContentCheck> makeUriListCheck(const Config& config, const Servi
 }
 
 std::int64_t uriListDnsDeadline(const Config& config) {
-    return config.uri_lists.enabled && !config.uri_lists.zones.empty()
-               ? config.uri_lists.timeout_ms
-               : 0;
+    return config.uri_lists.enabled && !config.uri_lists.zones.empty() ? config.uri_lists.timeout_ms
+                                                                       : 0;
 }
 
 }  // namespace

@@ -26,9 +26,9 @@ namespace mailgate {
 // One name a message's URL hosts are asked as: a registrable domain, or an address
 // reversed ("10.2.0.192").
 struct UriListQuery {
-    std::string name;     // "shop.example", "10.2.0.192"
-    std::string shown;    // as the message shows it: "shop.example", "192.0.2.10"
-    std::string url;      // a URL that leads there, for the detail
+    std::string name;   // "shop.example", "10.2.0.192"
+    std::string shown;  // as the message shows it: "shop.example", "192.0.2.10"
+    std::string url;    // a URL that leads there, for the detail
 };
 
 // What one zone said about one query name.
@@ -51,8 +51,8 @@ struct UriListFindings {
 class UriListCheck final : public ContentCheck {
   public:
     // Fails only on zone specs the config loader would have refused.
-    static Result<std::unique_ptr<UriListCheck>> create(const UriListSettings& settings,
-                                                        const std::vector<std::string>& localDomains);
+    static Result<std::unique_ptr<UriListCheck>> create(
+        const UriListSettings& settings, const std::vector<std::string>& localDomains);
 
     std::string_view name() const override { return "uri_lists"; }
     bool gathers() const override { return true; }

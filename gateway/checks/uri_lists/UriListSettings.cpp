@@ -48,11 +48,11 @@ void appendUriListSettings(std::vector<SettingSpec>& specs) {
         "resolver also ends every lookup by then. Keep it well below milter.mta_timeout_s."));
     specs.push_back(stringListSetting(
         "uri_lists.skip_domains", &C::uri_lists, &U::skip_domains,
-        {"google.com",    "youtube.com",  "googleapis.com", "gstatic.com",   "microsoft.com",
-         "outlook.com",   "office.com",   "live.com",       "apple.com",     "icloud.com",
-         "amazon.com",    "facebook.com", "instagram.com",  "linkedin.com",  "twitter.com",
-         "x.com",         "w3.org",       "gmail.com",      "yahoo.com",     "wikipedia.org",
-         "mozilla.org",   "github.com",   "paypal.com",     "cloudflare.com", "akamaihd.net"},
+        {"google.com",  "youtube.com",  "googleapis.com", "gstatic.com",    "microsoft.com",
+         "outlook.com", "office.com",   "live.com",       "apple.com",      "icloud.com",
+         "amazon.com",  "facebook.com", "instagram.com",  "linkedin.com",   "twitter.com",
+         "x.com",       "w3.org",       "gmail.com",      "yahoo.com",      "wikipedia.org",
+         "mozilla.org", "github.com",   "paypal.com",     "cloudflare.com", "akamaihd.net"},
         "Registrable domains never looked up: your own domains, and big providers that are in "
         "legitimate mail every day (lookups of them only cost time and list quota). The "
         "relay.domains are never looked up either."));

@@ -7,7 +7,9 @@
 
 using namespace mailgate;
 
-TEST(PublicSuffix, TheListIsLoaded) { EXPECT_FALSE(publicSuffixSource().empty()); }
+TEST(PublicSuffix, TheListIsLoaded) {
+    EXPECT_FALSE(publicSuffixSource().empty());
+}
 
 TEST(PublicSuffix, RegistrableDomainOfOrdinaryNames) {
     EXPECT_EQ(registrableDomain("www.example.com"), "example.com");

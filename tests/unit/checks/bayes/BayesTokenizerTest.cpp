@@ -93,8 +93,9 @@ TEST(BayesTokenizer, UrlHostsAndTheirBaseDomains) {
 }
 
 TEST(BayesTokenizer, BaseDomainsFollowThePublicSuffixList) {
-    auto features = bayesFeatures(messageWith({}, "see http://www.shop.co.uk/ and http://a.b.c.com/"),
-                                  BayesTokenizerLimits{});
+    auto features =
+        bayesFeatures(messageWith({}, "see http://www.shop.co.uk/ and http://a.b.c.com/"),
+                      BayesTokenizerLimits{});
     EXPECT_TRUE(has(features, "u:shop.co.uk"));
     EXPECT_FALSE(has(features, "u:co.uk"));
     EXPECT_TRUE(has(features, "u:c.com"));

@@ -79,7 +79,8 @@ TEST(UriListCheck, AListedDomainGivesItsZonesSymbol) {
         << listed->detail;
     EXPECT_EQ(find(symbols, "URIBL_UNAVAILABLE"), nullptr);
     EXPECT_NE(find(decision.verdict.symbols, "URIBL_TEST"), nullptr);
-    EXPECT_EQ(asked(dns), (std::vector<std::string>{"good.example.uri.test", "evil.example.uri.test"}));
+    EXPECT_EQ(asked(dns),
+              (std::vector<std::string>{"good.example.uri.test", "evil.example.uri.test"}));
 }
 
 TEST(UriListCheck, ReturnCodesAndBitmasksDecideWhatIsAListing) {
@@ -89,8 +90,8 @@ TEST(UriListCheck, ReturnCodesAndBitmasksDecideWhatIsAListing) {
     dns.addText("odd.example.multi.test", DnsType::A, "10.0.0.8");
     Services services;
     services.dns = &dns;
-    ContentStage stage(
-        listsConfig({"PHISH:multi.test&0.0.0.8*5", "GREY:multi.test=127.0.0.4*0.5"}), services);
+    ContentStage stage(listsConfig({"PHISH:multi.test&0.0.0.8*5", "GREY:multi.test=127.0.0.4*0.5"}),
+                       services);
     auto symbols = uriSymbols(stage.decideNow(
         messageWith("http://evil.example/ http://grey.example/ http://odd.example/"), {}));
     const Symbol* phish = find(symbols, "URIBL_PHISH");
@@ -130,8 +131,8 @@ TEST(UriListCheck, ASilentServerCostsOnlyTheDeadline) {
     config.uri_lists.timeout_ms = 100;
     ContentStage stage(config, services);
     auto started = std::chrono::steady_clock::now();
-    auto decision = runUntilComplete(
-        stage.decide(messageWith("http://evil.example/ http://bad.example/"), {}));
+    auto decision =
+        runUntilComplete(stage.decide(messageWith("http://evil.example/ http://bad.example/"), {}));
     EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
     auto symbols = uriSymbols(decision);
     EXPECT_NE(find(symbols, "URIBL_TEST"), nullptr);  // the one that answered counts
