@@ -84,14 +84,19 @@ def scan_json(build, config, paths, *options):
     return verdicts
 
 
+def phrases_section():
+    """A [phrases] section naming the shipped default phrase list (config/phrases.d)."""
+    directory = Path(__file__).resolve().parents[1] / "config" / "phrases.d"
+    return f'[phrases]\ndirectory = "{directory}"\n'
+
+
 def shipped_symbol_weights():
-    """The example config's scoring.symbol_weights line: the weights mailgate ships
-    (fitted by bench/fit_weights.py on the training groups)."""
+    """The example config's scoring.symbol_weights and symbol_weights_without_bayes lines:
+    the weights mailgate ships (fitted by bench/fit_weights.py on the training groups)."""
     example = Path(__file__).resolve().parents[1] / "config" / "mailgate.toml"
-    for line in example.read_text().splitlines():
-        if line.startswith("symbol_weights = "):
-            return line
-    return "symbol_weights = []"
+    lines = [line for line in example.read_text().splitlines()
+             if line.startswith(("symbol_weights = ", "symbol_weights_without_bayes = "))]
+    return "\n".join(lines)
 
 
 def mailgate_run(build, directory, data, evaluation):
@@ -99,7 +104,7 @@ def mailgate_run(build, directory, data, evaluation):
     redis.start()
     config = directory / "mailgate.toml"
     config.write_text(f"[redis]\nport = {redis.port}\n[log]\nlevel = \"error\"\n"
-                      f"[scoring]\n{shipped_symbol_weights()}\n")
+                      f"[scoring]\n{shipped_symbol_weights()}\n{phrases_section()}")
     mailgatectl = str(build / "bin" / "mailgatectl")
     try:
         started = time.monotonic()
@@ -121,7 +126,8 @@ def mailgate_run(build, directory, data, evaluation):
 def mailgate_without_bayes(build, directory, evaluation):
     """The same scan without Redis: every content check but the Bayes filter and the AWL."""
     config = directory / "mailgate-no-bayes.toml"
-    config.write_text(f"[log]\nlevel = \"error\"\n[scoring]\n{shipped_symbol_weights()}\n")
+    config.write_text(f"[log]\nlevel = \"error\"\n[scoring]\n{shipped_symbol_weights()}\n"
+                      f"{phrases_section()}")
     started = time.monotonic()
     verdicts = scan_json(build, config, [path for path, _ in evaluation], "--no-redis")
     scored = [(verdict["score"], is_spam) for verdict, (_, is_spam) in zip(verdicts, evaluation)]

@@ -16,7 +16,9 @@
 # lowers a score, whatever the corpus says (else leaving a field out would pay).
 #
 # Prints each symbol's counts, default and fitted score; --write replaces the
-# `symbol_weights` line of a config file (the example config ships the fitted weights).
+# `symbol_weights` line of a config file (the example config ships the fitted weights) and
+# the `weight` of each fitted phrase in the default phrase list beside it
+# (phrases.d/50-default.toml: a phrase's weight lives in its file, not in symbol_weights).
 #
 #   /usr/bin/python3 bench/fit_weights.py [--write config/mailgate.toml] [--no-setup]
 import argparse
@@ -31,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 import bench_setup  # noqa: E402
-from detection import TRAINING, files_of, scan_json  # noqa: E402
+from detection import TRAINING, files_of, phrases_section, scan_json  # noqa: E402
 from milter_content import corpus_data  # noqa: E402
 
 # The symbols that may weigh toward ham.
@@ -76,7 +78,7 @@ def out_of_fold_bands(build, directory, labelled):
 def scanned_symbols(build, directory, labelled):
     """{path: ({symbol: default score}, score)} from mailgatectl scan without Redis."""
     config = directory / "mailgate.toml"
-    config.write_text("[log]\nlevel = \"error\"\n")
+    config.write_text("[log]\nlevel = \"error\"\n" + phrases_section())
     paths = [path for path, _ in labelled]
     found = {}
     for path, verdict in zip(paths, scan_json(build, config, paths, "--no-redis")):
@@ -140,13 +142,54 @@ def choose_cut(rows, labels, features, l2, max_ham_share, folds=5):
     return cut, recall, caught, len(ham)
 
 
-def write_weights(path, scores):
-    text = Path(path).read_text()
+def phrase_symbol(name_or_text):
+    """The symbol of a phrase entry, as gateway/checks/phrases/PhraseFile.cpp names it."""
+    letters = "".join(c.upper() if c.isascii() and c.isalnum() else "_"
+                      for c in name_or_text)
+    return ("PHRASE_" + letters)[:64]
+
+
+def write_phrase_weights(path, scores):
+    """Sets `weight = ...` of each [[phrase]] of the file whose symbol has a fitted score;
+    the others keep theirs. Returns how many were set."""
+    blocks = re.split(r"(?m)^(?=\[\[phrase\]\])", Path(path).read_text())
+    written = 0
+    for number, block in enumerate(blocks):
+        named = re.search(r"(?m)^name = \"(.*)\"$", block) or \
+            re.search(r"(?m)^text = \"(.*)\"$", block)
+        if not block.startswith("[[phrase]]") or not named:
+            continue
+        score = scores.get(phrase_symbol(named.group(1)))
+        if score is None:
+            continue
+        blocks[number], count = re.subn(r"(?m)^weight = .*$", f"weight = {score:g}", block)
+        if count != 1:
+            sys.exit(f"{path}: phrase {named.group(1)!r} needs exactly one weight line")
+        written += 1
+    Path(path).write_text("".join(blocks))
+    return written
+
+
+def fitted_scores(symbols, labelled, features, arguments):
+    """Fits on the given features; returns (scores, 5-fold recall, ham caught, hams)."""
+    index = {name: i for i, name in enumerate(features)}
+    rows = [[index[name] for name in symbols[path] if name in index] for path, _ in labelled]
+    labels = [1 if spam else 0 for _, spam in labelled]
+    cut, recall, caught, hams = choose_cut(rows, labels, features, arguments.l2,
+                                           arguments.max_ham_share)
+    weights, bias = fit(rows, labels, features, arguments.l2)
+    scale = 5.0 / (cut - bias) if cut > bias else 0.0
+    scores = {name: round(weights[index[name]] * scale, 2) for name in features}
+    return scores, recall, caught, hams
+
+
+def write_list_setting(path, key, scores):
     entries = ", ".join(f'"{name}={score:g}"' for name, score in sorted(scores.items()))
-    replaced, count = re.subn(r"^symbol_weights = .*$", f"symbol_weights = [{entries}]", text,
+    text = Path(path).read_text()
+    replaced, count = re.subn(rf"^{key} = .*$", f"{key} = [{entries}]", text,
                               flags=re.MULTILINE)
     if count != 1:
-        sys.exit(f"{path}: expected one symbol_weights line, found {count}")
+        sys.exit(f"{path}: expected one {key} line, found {count}")
     Path(path).write_text(replaced)
 
 
@@ -171,29 +214,37 @@ def main():
     for name, _ in BAYES_BANDS:
         defaults.setdefault(name, None)
     features = sorted(name for name, count in seen.items() if count >= arguments.min_seen)
-    index = {name: i for i, name in enumerate(features)}
-    rows = [[index[name] for name in symbols[path] if name in index] for path, _ in labelled]
     labels = [1 if spam else 0 for _, spam in labelled]
-    cut, recall, caught, hams = choose_cut(rows, labels, features, arguments.l2,
-                                           arguments.max_ham_share)
-    weights, bias = fit(rows, labels, features, arguments.l2)
-    scale = 5.0 / (cut - bias) if cut > bias else 0.0
-    scores = {name: round(weights[index[name]] * scale, 2) for name in features}
+    scores, recall, caught, hams = fitted_scores(symbols, labelled, features, arguments)
+    # The second score set: for messages the statistical filter has no opinion on.
+    plain = [name for name in features if name not in dict(BAYES_BANDS)]
+    plain_scores, plain_recall, plain_caught, _ = fitted_scores(symbols, labelled, plain,
+                                                                arguments)
     print(f"{len(labelled)} training messages ({sum(labels)} spam), {len(features)} symbols "
           f"seen at least {arguments.min_seen} times; {kind} build {build}")
     print(f"5-fold, at the cut: spam recall {recall:.1%}, ham caught {caught} of {hams} "
-          f"(at most {arguments.max_ham_share:.2%} allowed)")
-    print(f"{'symbol':32} {'spam':>5} {'ham':>5} {'default':>8} {'fitted':>7}")
+          f"(at most {arguments.max_ham_share:.2%} allowed); without Bayes: recall "
+          f"{plain_recall:.1%}, ham caught {plain_caught}")
+    print(f"{'symbol':32} {'spam':>5} {'ham':>5} {'default':>8} {'fitted':>7} {'no Bayes':>8}")
     for name in sorted(seen, key=lambda n: -seen[n]):
         spam_count = sum(1 for (path, spam) in labelled if spam and name in symbols[path])
         default = defaults.get(name)
         fitted = scores.get(name)
         print(f"{name:32} {spam_count:5d} {seen[name] - spam_count:5d} "
               f"{'' if default is None else f'{default:8.2f}':>8} "
-              f"{'(too rare)' if fitted is None else f'{fitted:7.2f}':>7}")
+              f"{'(too rare)' if fitted is None else f'{fitted:7.2f}':>7} "
+              f"{'' if name not in plain_scores else f'{plain_scores[name]:8.2f}':>8}")
     if arguments.write:
-        write_weights(arguments.write, scores)
-        print(f"wrote {len(scores)} weights to {arguments.write} (scoring.symbol_weights)")
+        phrases = {name: score for name, score in scores.items() if name.startswith("PHRASE_")}
+        others = {name: score for name, score in scores.items() if name not in phrases}
+        write_list_setting(arguments.write, "symbol_weights", others)
+        print(f"wrote {len(others)} weights to {arguments.write} (scoring.symbol_weights)")
+        write_list_setting(arguments.write, "symbol_weights_without_bayes", plain_scores)
+        print(f"wrote {len(plain_scores)} weights to {arguments.write} "
+              "(scoring.symbol_weights_without_bayes)")
+        phrase_file = Path(arguments.write).parent / "phrases.d" / "50-default.toml"
+        written = write_phrase_weights(phrase_file, phrases)
+        print(f"wrote {written} phrase weights to {phrase_file}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@
 #include "gateway/checks/limits/MessageLimitsCheck.hpp"
 #include "gateway/checks/lists/ListsCheck.hpp"
 #include "gateway/checks/local_senders/LocalSenderCheck.hpp"
+#include "gateway/checks/mail_client/MailClientCheck.hpp"
+#include "gateway/checks/phrases/PhraseCheck.hpp"
+#include "gateway/checks/received_chain/ReceivedChainCheck.hpp"
 #include "gateway/checks/relay/RelayCheck.hpp"
 #include "gateway/checks/rules/RulesCheck.hpp"
 #include "gateway/checks/sender_domain/SenderDomainCheck.hpp"
@@ -52,11 +55,14 @@ const std::vector<CheckDescriptor>& checkRegistry() {
         headerShapeCheckDescriptor(),
         dateHeaderCheckDescriptor(),
         senderIdentityCheckDescriptor(),
+        mailClientCheckDescriptor(),
+        receivedChainCheckDescriptor(),
         subjectShapeCheckDescriptor(),
         brokenMimeCheckDescriptor(),
         urlFactsCheckDescriptor(),
         uriListCheckDescriptor(),
         rulesCheckDescriptor(),
+        phraseCheckDescriptor(),
         bayesCheckDescriptor(),
         autoWhitelistCheckDescriptor(),
         bayesAutolearnCheckDescriptor(),

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "gateway/checks/phrases/PhraseFile.hpp"
 #include "gateway/checks/rules/RuleFile.hpp"
 #include "gateway/config/ConfigProblem.hpp"
 
@@ -248,6 +249,8 @@ struct ScoringSettings {
     bool subject_score_tag = false;
     bool spam_headers = true;
     std::vector<std::string> symbol_weights;  // "NAME=SCORE"
+    // Used instead for a message the statistical filter has no opinion on.
+    std::vector<std::string> symbol_weights_without_bayes;
 };
 
 // [lists] (C4, C5): gateway/checks/lists/.
@@ -281,6 +284,11 @@ struct BayesSettings {
     double autolearn_max_ratio = 3.0;
 };
 
+struct PhraseSettings {
+    bool enabled = true;
+    std::string directory;
+};
+
 struct RulesSettings {
     std::string directory;
 };
@@ -311,6 +319,7 @@ struct Config {
     HeaderForensicsSettings header_forensics;
     UriListSettings uri_lists;
     UrlFactsSettings url_facts;
+    PhraseSettings phrases;
     MimeCheckSettings mime_checks;
     ScoringSettings scoring;
     ListSettings lists;
@@ -328,6 +337,7 @@ struct Config {
     std::vector<ConfigProblem> deprecations;
     // The rule files found in rules.directory, parsed and checked for shape.
     std::vector<RuleFile> rule_files;
+    std::vector<PhraseFile> phrase_files;  // read from phrases.directory
     // Counts reloads: 1 for the snapshot a daemon started with.
     std::uint64_t generation = 1;
 };

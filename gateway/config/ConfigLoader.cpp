@@ -9,6 +9,7 @@
 #include <map>
 #include <sstream>
 
+#include "gateway/checks/phrases/PhraseFile.hpp"
 #include "gateway/checks/rules/RuleFile.hpp"
 #include "gateway/config/EntryChecks.hpp"
 #include "gateway/config/SettingSpec.hpp"
@@ -154,6 +155,7 @@ class Loading {
         checkAcrossSettings(config);
         loadEntryFiles(config);
         loadRules(config);
+        loadPhrases(config);
         return finish(config);
     }
 
@@ -312,25 +314,43 @@ class Loading {
         return text.substr(first, last - first + 1);
     }
 
-    void loadRules(Config& config) {
-        std::filesystem::path directory = config.rules.directory;
+    // A directory setting (rules.directory, phrases.directory) made absolute against the
+    // config file's directory, and its files read by `load`; a problem about the directory
+    // itself is reported at the setting when the postmaster wrote it.
+    template <class Load>
+    void loadDirectory(const std::string& key, std::string& setting, Load load) {
+        std::filesystem::path directory = setting;
         if (directory.is_relative()) {
             directory = base_ / directory;
         }
-        config.rules.directory = directory.lexically_normal().string();
-        bool explicitlySet = positions_.count("rules.directory") != 0;
+        setting = directory.lexically_normal().string();
+        bool explicitlySet = positions_.count(key) != 0;
         auto before = problems_.size();
-        config.rule_files = loadRuleFiles(directory, explicitlySet, problems_);
+        load(directory, explicitlySet);
         if (explicitlySet) {
             for (auto i = before; i < problems_.size(); ++i) {
                 if (problems_[i].line == 0 && problems_[i].file == directory.string()) {
                     problems_[i].file = name_;
-                    problems_[i].line = where("rules.directory").line;
-                    problems_[i].column = where("rules.directory").column;
-                    problems_[i].key = "rules.directory";
+                    problems_[i].line = where(key).line;
+                    problems_[i].column = where(key).column;
+                    problems_[i].key = key;
                 }
             }
         }
+    }
+
+    void loadRules(Config& config) {
+        loadDirectory("rules.directory", config.rules.directory,
+                      [&](const std::filesystem::path& directory, bool required) {
+                          config.rule_files = loadRuleFiles(directory, required, problems_);
+                      });
+    }
+
+    void loadPhrases(Config& config) {
+        loadDirectory("phrases.directory", config.phrases.directory,
+                      [&](const std::filesystem::path& directory, bool required) {
+                          config.phrase_files = loadPhraseFiles(directory, required, problems_);
+                      });
     }
 
     ConfigLoadOutcome finish(Config& config) {

@@ -192,6 +192,7 @@ std::vector<SettingSpec> buildRegistry() {
     appendContentSettings(specs);
     appendHeaderCheckSettings(specs);
     appendHeaderForensicsSettings(specs);
+    appendPhraseSettings(specs);
     appendUrlFactsSettings(specs);
     appendUriListSettings(specs);
     appendMimeCheckSettings(specs);

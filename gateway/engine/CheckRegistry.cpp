@@ -38,14 +38,13 @@ std::vector<std::string> knownSymbols(const Config& config) {
     return {known.begin(), known.end()};
 }
 
-std::vector<ConfigProblem> checkSymbolWeights(const Config& config) {
-    std::vector<ConfigProblem> problems;
-    if (config.scoring.symbol_weights.empty()) {
-        return problems;
-    }
-    auto known = knownSymbols(config);
-    auto position = config.setting_positions.find("scoring.symbol_weights");
-    for (const auto& weight : config.scoring.symbol_weights) {
+namespace {
+
+void checkWeightNames(const Config& config, const std::vector<std::string>& weights,
+                      const std::string& key, const std::vector<std::string>& known,
+                      std::vector<ConfigProblem>& problems) {
+    auto position = config.setting_positions.find(key);
+    for (const auto& weight : weights) {
         std::string name = weight.substr(0, weight.find('='));
         if (std::binary_search(known.begin(), known.end(), name)) {
             continue;
@@ -68,10 +67,25 @@ std::vector<ConfigProblem> checkSymbolWeights(const Config& config) {
             problem.line = position->second.line;
             problem.column = position->second.column;
         }
-        problem.key = "scoring.symbol_weights";
+        problem.key = key;
         problem.message = std::move(message);
         problems.push_back(std::move(problem));
     }
+}
+
+}  // namespace
+
+std::vector<ConfigProblem> checkSymbolWeights(const Config& config) {
+    std::vector<ConfigProblem> problems;
+    if (config.scoring.symbol_weights.empty() &&
+        config.scoring.symbol_weights_without_bayes.empty()) {
+        return problems;
+    }
+    auto known = knownSymbols(config);
+    checkWeightNames(config, config.scoring.symbol_weights, "scoring.symbol_weights", known,
+                     problems);
+    checkWeightNames(config, config.scoring.symbol_weights_without_bayes,
+                     "scoring.symbol_weights_without_bayes", known, problems);
     return problems;
 }
 

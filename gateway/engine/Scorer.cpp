@@ -30,13 +30,49 @@ std::string formatSpamScore(double score) {
     return text;
 }
 
-Scorer::Scorer(const ScoringSettings& settings) : settings_(settings) {
-    for (const auto& entry : settings.symbol_weights) {
+namespace {
+
+std::map<std::string, double> weightsOf(const std::vector<std::string>& entries) {
+    std::map<std::string, double> weights;
+    for (const auto& entry : entries) {
         auto equals = entry.find('=');
         if (equals != std::string::npos) {
-            weights_[entry.substr(0, equals)] = std::strtod(entry.c_str() + equals + 1, nullptr);
+            weights[entry.substr(0, equals)] = std::strtod(entry.c_str() + equals + 1, nullptr);
         }
     }
+    return weights;
+}
+
+bool startsWith(const std::string& text, std::string_view prefix) {
+    return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+}  // namespace
+
+bool hasBayesOpinion(const std::vector<Symbol>& symbols) {
+    for (const auto& symbol : symbols) {
+        if (startsWith(symbol.name, "BAYES_SPAM_") || startsWith(symbol.name, "BAYES_HAM_") ||
+            symbol.name == "BAYES_UNSURE") {
+            return true;
+        }
+    }
+    return false;
+}
+
+Scorer::Scorer(const ScoringSettings& settings)
+    : settings_(settings),
+      weights_(weightsOf(settings.symbol_weights)),
+      weights_without_bayes_(weightsOf(settings.symbol_weights_without_bayes)) {}
+
+const double* Scorer::weightOf(const std::string& name, bool withoutBayes) const {
+    if (withoutBayes) {
+        if (auto weight = weights_without_bayes_.find(name);
+            weight != weights_without_bayes_.end()) {
+            return &weight->second;
+        }
+    }
+    auto weight = weights_.find(name);
+    return weight != weights_.end() ? &weight->second : nullptr;
 }
 
 void Scorer::addHeaders(Verdict& verdict, const std::string& classifiedBy) const {
@@ -71,9 +107,10 @@ void Scorer::addHeaders(Verdict& verdict, const std::string& classifiedBy) const
 
 double Scorer::weightedTotal(const std::vector<Symbol>& symbols) const {
     double total = 0;
+    bool withoutBayes = !weights_without_bayes_.empty() && !hasBayesOpinion(symbols);
     for (const auto& symbol : symbols) {
-        auto weight = weights_.find(symbol.name);
-        total += weight != weights_.end() ? weight->second : symbol.score;
+        const double* weight = weightOf(symbol.name, withoutBayes);
+        total += weight != nullptr ? *weight : symbol.score;
     }
     return total;
 }
@@ -83,9 +120,10 @@ Verdict Scorer::decide(std::vector<Symbol> symbols, const std::optional<SmtpRepl
                        const Classification& classification) const {
     Verdict verdict;
     verdict.required = settings_.spam_threshold;
+    bool withoutBayes = !weights_without_bayes_.empty() && !hasBayesOpinion(symbols);
     for (auto& symbol : symbols) {
-        if (auto weight = weights_.find(symbol.name); weight != weights_.end()) {
-            symbol.score = weight->second;
+        if (const double* weight = weightOf(symbol.name, withoutBayes)) {
+            symbol.score = *weight;
         }
         verdict.score += symbol.score;
     }

@@ -38,7 +38,8 @@ class Scorer {
                    const std::optional<std::string>& currentSubject, bool inbound,
                    const Classification& classification = {}) const;
 
-    // The sum of the symbols' scores with scoring.symbol_weights applied, as decide() sums.
+    // The sum of the symbols' scores with scoring.symbol_weights applied (or, without a
+    // Bayes opinion among them, symbol_weights_without_bayes first), as decide() sums.
     double weightedTotal(const std::vector<Symbol>& symbols) const;
     // A recipient's reject verdict turned into the copy it gets instead, when others take
     // the message (ActionPlan): accepted, with the spam headers and Subject tag.
@@ -50,9 +51,18 @@ class Scorer {
     void tagSubject(Verdict& verdict, const std::optional<std::string>& currentSubject,
                     bool inbound) const;
 
+    // The weight of a symbol among `symbols` (symbol_weights_without_bayes first when
+    // `withoutBayes`), or nothing: then its own score counts.
+    const double* weightOf(const std::string& name, bool withoutBayes) const;
+
     ScoringSettings settings_;
     std::map<std::string, double> weights_;
+    std::map<std::string, double> weights_without_bayes_;
 };
+
+// Whether the statistical filter gave an opinion on the message: a BAYES_SPAM_*,
+// BAYES_HAM_* or BAYES_UNSURE symbol is among `symbols`.
+bool hasBayesOpinion(const std::vector<Symbol>& symbols);
 
 // "7.3": one decimal, as SpamAssassin writes scores.
 std::string formatSpamScore(double score);

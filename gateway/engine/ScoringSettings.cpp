@@ -81,6 +81,17 @@ void appendScoringSettings(std::vector<SettingSpec>& specs) {
                           "[\"DNSBL_ZEN=4.5\", \"MISSING_MESSAGE_ID=0\"]. Applies to the policy "
                           "stage's symbols too."),
         checkWeight));
+    specs.push_back(validated(
+        stringListSetting(
+            "scoring.symbol_weights_without_bayes", &C::scoring, &S::symbol_weights_without_bayes,
+            {},
+            "Scores for a message the statistical filter has no opinion on (no BAYES_SPAM_*, "
+            "BAYES_HAM_* or BAYES_UNSURE symbol: Bayes off, not trained enough, or its store "
+            "down), as \"NAME=SCORE\". A symbol named here takes this score for such "
+            "messages instead of its symbol_weights one; the others keep theirs. Without Bayes "
+            "the other evidence must carry more weight, as SpamAssassin's score sets do; the "
+            "example config ships weights fitted that way (bench/fit_weights.py)."),
+        checkWeight));
 }
 
 }  // namespace mailgate

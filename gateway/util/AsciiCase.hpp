@@ -18,4 +18,18 @@ inline std::string lowerCase(std::string_view text) {
     return out;
 }
 
+inline bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        auto x = static_cast<unsigned char>(a[i]);
+        auto y = static_cast<unsigned char>(b[i]);
+        if (x != y && (x >= 0x80 || y >= 0x80 || std::tolower(x) != std::tolower(y))) {
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace mailgate

@@ -24,6 +24,7 @@ CommandLine parseCommandLine(int argc, char** argv);
 int runCheckConfig(const CommandLine& line);
 int runShowConfig(const CommandLine& line);
 int runConfigReference(const CommandLine& line);
+int runSymbols(const CommandLine& line);
 int runRedisPing(const CommandLine& line);
 int runDns(const CommandLine& line);
 int runDnsbl(const CommandLine& line);

@@ -1,10 +1,12 @@
-// mailgatectl check-config, show-config and config-reference: the config file seen from
-// the command line. check-config prints one line per problem (FILE:LINE:COLUMN: KEY:
-// MESSAGE) and exits 1, so it can guard a deployment script or a reload.
+// mailgatectl check-config, show-config, config-reference and symbols: the config file seen
+// from the command line. check-config prints one line per problem (FILE:LINE:COLUMN: KEY:
+// MESSAGE) and exits 1, so it can guard a deployment script or a reload. symbols lists every
+// symbol the checks may report under the config, with the check that reports it.
 #include <iostream>
 
 #include "gateway/config/ConfigLoader.hpp"
 #include "gateway/config/SettingSpec.hpp"
+#include "gateway/engine/CheckRegistry.hpp"
 #include "gateway/engine/CheckedConfig.hpp"
 #include "tools/mailgatectl/CommandLine.hpp"
 
@@ -66,6 +68,27 @@ int runShowConfig(const CommandLine& line) {
         bool hidden = spec.secret && value != spec.default_value;
         std::cout << spec.name() << " = "
                   << (hidden ? "\"(hidden)\"" : formatSettingValue(value, spec.octal)) << "\n";
+    }
+    return 0;
+}
+
+int runSymbols(const CommandLine& line) {
+    std::filesystem::path path;
+    if (!chooseConfigFile(line, "mailgatectl symbols [FILE]", path)) {
+        return 2;
+    }
+    auto outcome = loadCheckedConfig(path);
+    if (!outcome.ok()) {
+        std::cerr << describeProblems(outcome.problems);
+        return 1;
+    }
+    for (const auto& descriptor : checkRegistry()) {
+        if (descriptor.symbols == nullptr) {
+            continue;
+        }
+        for (const auto& symbol : descriptor.symbols(*outcome.config)) {
+            std::cout << descriptor.name << "\t" << symbol << "\n";
+        }
     }
     return 0;
 }

@@ -16,6 +16,7 @@ void printUsage(std::ostream& out) {
            "  check-config [FILE]  validate the config and its rule files; exit 1 on problems\n"
            "  show-config [FILE]   print every setting's effective value (secrets hidden)\n"
            "  config-reference     print the reference of every setting (Markdown)\n"
+           "  symbols [FILE]       list every symbol the checks may report (CHECK<tab>SYMBOL)\n"
            "  redis-ping           connect to the configured Redis and PING it\n"
            "  dns [--dns IP:PORT] TYPE NAME...  look names up through mailgate's resolver\n"
            "  dnsbl --ip ADDRESS [--dns IP:PORT]  ask the DNS lists of [dnsbl] about an address\n"
@@ -63,6 +64,9 @@ int main(int argc, char** argv) {
     }
     if (line.command == "config-reference") {
         return runConfigReference(line);
+    }
+    if (line.command == "symbols") {
+        return runSymbols(line);
     }
     if (line.command == "dns") {
         return runDns(line);

@@ -2,6 +2,7 @@
 #include "gateway/checks/header_shape/HeaderShapeCheck.hpp"
 
 #include "gateway/mime/AddressList.hpp"
+#include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
 namespace {
@@ -11,6 +12,18 @@ namespace {
 constexpr SymbolDefault kMissingTo{"MISSING_TO", 0.0};
 constexpr SymbolDefault kToUndisclosed{"TO_UNDISCLOSED", 0.91};
 constexpr SymbolDefault kMimeVersionMissing{"MIME_VERSION_MISSING", 0.96};
+constexpr SymbolDefault kReceivedBelow{"RECEIVED_BELOW_MESSAGE_FIELDS", 1.0};  // placeholder
+
+// Fields the author's mail client writes; trace fields (Received) are prepended above them
+// by each server on the way, so one below them was written by whoever wrote the message.
+bool isAuthorField(std::string_view name) {
+    for (const char* field : {"From", "To", "Cc", "Subject", "Date", "Message-ID"}) {
+        if (equalsIgnoreCase(name, field)) {
+            return true;
+        }
+    }
+    return false;
+}
 
 }  // namespace
 
@@ -35,13 +48,23 @@ CheckOutcome HeaderShapeCheck::check(const Message& message) const {
                               root.content_type + " without MIME-Version");
         }
     }
+    const MessageHeader* authorField = nullptr;
+    for (const auto& header : message.headers) {
+        if (authorField == nullptr && isAuthorField(header.name)) {
+            authorField = &header;
+        } else if (authorField != nullptr && equalsIgnoreCase(header.name, "Received")) {
+            outcome.addSymbol(kReceivedBelow.name, kReceivedBelow.score,
+                              "a Received field below " + authorField->name);
+            break;
+        }
+    }
     return outcome;
 }
 
 namespace {
 
 std::vector<std::string> headerShapeSymbols(const Config&) {
-    return {kMissingTo.name, kToUndisclosed.name, kMimeVersionMissing.name};
+    return {kMissingTo.name, kToUndisclosed.name, kMimeVersionMissing.name, kReceivedBelow.name};
 }
 
 std::unique_ptr<ContentCheck> makeHeaderShapeCheck(const Config& config, const Services&) {

@@ -11,6 +11,8 @@
 #include <set>
 #include <sstream>
 
+#include "gateway/config/ConfigDirectory.hpp"
+
 namespace mailgate {
 namespace {
 
@@ -428,30 +430,12 @@ RuleFile readRuleFileText(std::string_view text, const std::filesystem::path& na
 std::vector<RuleFile> loadRuleFiles(const std::filesystem::path& directory, bool required,
                                     std::vector<ConfigProblem>& problems) {
     std::vector<RuleFile> files;
-    std::error_code error;
-    if (!std::filesystem::is_directory(directory, error)) {
-        if (required) {
-            problems.push_back({directory.string(), 0, 0, "",
-                                "rules directory " + directory.string() + " does not exist"});
-        }
-        return files;
-    }
-    std::vector<std::filesystem::path> paths;
-    for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
-        if (entry.is_regular_file() && entry.path().extension() == ".toml") {
-            paths.push_back(entry.path());
-        }
-    }
-    std::sort(paths.begin(), paths.end());
     std::set<std::string> seenNames;
     std::map<std::string, std::string> seenSymbols;
-    for (const auto& path : paths) {
+    for (const auto& path : tomlFilesIn(directory, required, "rules directory", problems)) {
         std::size_t first = problems.size();
         files.push_back(RuleFileReader(path, seenNames, seenSymbols, problems).read());
-        // toml++ hands keys over in name order: put each file's problems in line order.
-        std::stable_sort(
-            problems.begin() + static_cast<std::ptrdiff_t>(first), problems.end(),
-            [](const ConfigProblem& a, const ConfigProblem& b) { return a.line < b.line; });
+        sortProblemsByLine(problems, first);
     }
     return files;
 }

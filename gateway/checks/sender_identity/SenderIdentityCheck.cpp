@@ -3,6 +3,8 @@
 
 #include <cctype>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include "gateway/mime/AddressList.hpp"
 #include "gateway/net/PublicSuffix.hpp"
@@ -17,6 +19,65 @@ namespace {
 constexpr SymbolDefault kNameOtherAddress{"FROM_NAME_OTHER_ADDRESS", 1.5};  // too rare to fit
 constexpr SymbolDefault kReplyToOtherDomain{"REPLY_TO_OTHER_DOMAIN", 0.0};
 constexpr SymbolDefault kReplyToFreemail{"REPLY_TO_FREEMAIL", 0.0};
+constexpr SymbolDefault kFreemailMessageIdElsewhere{"FREEMAIL_MESSAGE_ID_ELSEWHERE",
+                                                    1.0};  // placeholder
+
+// Freemail providers whose mail carries Message-IDs of their sister domains: a hotmail.com
+// mailbox's message gets an outlook.com Message-ID, an aol.com one a yahoo.com one.
+const std::vector<std::vector<std::string_view>> kProviderFamilies = {
+    {"hotmail.com", "outlook.com", "live.com", "msn.com", "phx.gbl"},
+    {"yahoo.com", "ymail.com", "aol.com", "yahoo.co.uk", "yahoo.fr", "yahoo.de"},
+    {"gmail.com", "googlemail.com", "google.com"},
+    {"icloud.com", "me.com", "mac.com", "apple.com"},
+    {"gmx.com", "gmx.net", "gmx.de", "web.de", "mail.com"},
+    {"yandex.ru", "yandex.com", "yandex.net"},
+};
+// Hosts that mail clients (not providers) put in Message-IDs whatever the account.
+const std::string_view kClientMessageIdHosts[] = {"email.android.com"};
+
+bool within(std::string_view host, std::string_view domain) {
+    return host == domain ||
+           (host.size() > domain.size() && host.substr(host.size() - domain.size()) == domain &&
+            host[host.size() - domain.size() - 1] == '.');
+}
+
+// Whether a Message-ID host was plausibly written by the provider of `fromDomain`.
+bool providersHost(std::string_view host, const std::string& fromDomain) {
+    if (within(host, fromDomain)) {
+        return true;
+    }
+    for (auto client : kClientMessageIdHosts) {
+        if (within(host, client)) {
+            return true;
+        }
+    }
+    for (const auto& family : kProviderFamilies) {
+        bool fromFamily = false;
+        for (auto domain : family) {
+            fromFamily = fromFamily || within(fromDomain, domain);
+        }
+        if (!fromFamily) {
+            continue;
+        }
+        for (auto domain : family) {
+            if (within(host, domain)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+// The host part of a Message-ID ("<abc@mail.example>" -> "mail.example"), "" when none.
+std::string messageIdHost(std::string_view value) {
+    auto at = value.rfind('@');
+    if (at == std::string_view::npos) {
+        return {};
+    }
+    auto host = value.substr(at + 1);
+    auto end = host.find_first_of("> \t");
+    return lowerCase(host.substr(0, end));
+}
 
 // The registrable domain, lower case ("mail.shop.co.uk" -> "shop.co.uk"); the domain
 // itself when it has none (a single label, a bare public suffix).
@@ -78,6 +139,16 @@ CheckOutcome SenderIdentityCheck::check(const Message& message) const {
         outcome.addSymbol(kNameOtherAddress.name, kNameOtherAddress.score,
                           "From name shows " + named + ", the address is in " + fromBase);
     }
+    if (freemail(from->domain)) {
+        const auto* id = message.firstHeader("Message-ID");
+        std::string host = id != nullptr ? messageIdHost(id->value) : std::string();
+        std::string fromDomain = lowerCase(from->domain);
+        if (!host.empty() && !providersHost(host, fromDomain)) {
+            outcome.addSymbol(kFreemailMessageIdElsewhere.name, kFreemailMessageIdElsewhere.score,
+                              "From is a " + fromDomain +
+                                  " mailbox, the Message-ID was written at " + host.substr(0, 80));
+        }
+    }
     auto replyTo = firstMailbox(message, "Reply-To", AddressSyntax::AddressList);
     if (replyTo) {
         std::string replyBase = baseDomain(replyTo->domain);
@@ -97,7 +168,8 @@ CheckOutcome SenderIdentityCheck::check(const Message& message) const {
 namespace {
 
 std::vector<std::string> senderIdentitySymbols(const Config&) {
-    return {kNameOtherAddress.name, kReplyToOtherDomain.name, kReplyToFreemail.name};
+    return {kNameOtherAddress.name, kReplyToOtherDomain.name, kReplyToFreemail.name,
+            kFreemailMessageIdElsewhere.name};
 }
 
 std::unique_ptr<ContentCheck> makeSenderIdentityCheck(const Config& config, const Services&) {

@@ -2,7 +2,10 @@
 // is consistent about who sent it. Symbols: FROM_NAME_OTHER_ADDRESS (the From display name
 // carries an address in another domain than the From address: "paypal@paypal.example"
 // <x@elsewhere.example>), REPLY_TO_OTHER_DOMAIN (replies go to another domain than From),
-// REPLY_TO_FREEMAIL (replies go to a freemail mailbox other than the From address).
+// REPLY_TO_FREEMAIL (replies go to a freemail mailbox other than the From address),
+// FREEMAIL_MESSAGE_ID_ELSEWHERE (From is a freemail mailbox, but the Message-ID was written
+// at a host that is neither that provider's nor one of its sister domains': the message
+// did not leave through the provider it names).
 // Domains are compared by their last two labels. Freemail domains:
 // header_forensics.freemail_domains. Reads only the parsed message; scores are defaults the weight
 // fitter (bench/fit_weights.py) refits.

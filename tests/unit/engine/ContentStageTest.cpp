@@ -127,6 +127,27 @@ TEST(Scorer, HamSpamAndTheHeadersSpamAssassinWrites) {
     EXPECT_FALSE(spam.subject);  // no tag configured
 }
 
+TEST(Scorer, WeightsWithoutABayesOpinion) {
+    ScoringSettings settings = defaultConfig().scoring;
+    settings.symbol_weights = {"PHRASE_X=1", "BAYES_SPAM_99=5"};
+    settings.symbol_weights_without_bayes = {"PHRASE_X=3"};
+    Scorer scorer(settings);
+    // No Bayes opinion (Bayes off, untrained or down): the no-Bayes set first.
+    EXPECT_DOUBLE_EQ(scorer.weightedTotal({{"PHRASE_X", 0.5, ""}, {"OTHER", 1.0, ""}}), 4.0);
+    EXPECT_DOUBLE_EQ(scorer.weightedTotal({{"PHRASE_X", 0.5, ""}, {"BAYES_UNAVAILABLE", 0.0, ""}}),
+                     3.0);
+    // An opinion, even an unsure one: symbol_weights.
+    EXPECT_DOUBLE_EQ(scorer.weightedTotal({{"PHRASE_X", 0.5, ""}, {"BAYES_UNSURE", 0.0, ""}}), 1.0);
+    auto verdict = scorer.decide({{"PHRASE_X", 0.5, ""}, {"BAYES_SPAM_99", 2.0, ""}}, std::nullopt,
+                                 std::nullopt, true);
+    EXPECT_DOUBLE_EQ(verdict.score, 6.0);
+    auto alone = scorer.decide({{"PHRASE_X", 0.5, ""}}, std::nullopt, std::nullopt, true);
+    EXPECT_DOUBLE_EQ(alone.score, 3.0);
+    EXPECT_DOUBLE_EQ(alone.symbols[0].score, 3.0);  // the score shown is the one counted
+    EXPECT_TRUE(hasBayesOpinion({{"BAYES_HAM_01", -2.0, ""}}));
+    EXPECT_FALSE(hasBayesOpinion({{"BAYES_UNAVAILABLE", 0.0, ""}, {"BAYESIAN", 1.0, ""}}));
+}
+
 TEST(Scorer, ActionsThresholdsWeightsAndTheSubjectTag) {
     ScoringSettings settings = defaultConfig().scoring;
     settings.subject_tag = "---spam---";
@@ -166,9 +187,9 @@ TEST(ContentStage, PolicySymbolsCountAndAuthenticatedMailCanSkip) {
     EXPECT_TRUE(result.verdict.spam);
     EXPECT_NE(find(result.verdict.symbols, "DNSBL_ZEN"), nullptr);
     // Every message check of the defaults ran (header syntax and shape, the Date, sender
-    // identity, Subject shape, broken MIME, URL facts); the lists, rules and Bayes have
-    // nothing to say.
-    EXPECT_EQ(result.checks.size(), 7u);
+    // identity, mail client, Received chain, Subject shape, broken MIME, URL facts); the
+    // lists, rules and Bayes have nothing to say.
+    EXPECT_EQ(result.checks.size(), 9u);
     EXPECT_TRUE(pipeline.isInbound(envelope));
     envelope.client_address = "127.0.0.1";  // relay.trusted_networks
     EXPECT_FALSE(pipeline.isInbound(envelope));

@@ -113,6 +113,24 @@ TEST(SenderIdentity, DomainsAreComparedByTheirRegistrableDomain) {
     EXPECT_TRUE(sender("From: \"support@shop.co.uk\" <x@mx.shop.co.uk>\r\n").empty());
 }
 
+TEST(SenderIdentity, FreemailMessageIdWrittenElsewhere) {
+    EXPECT_EQ(sender("From: Ann <ann@hotmail.com>\r\nMessage-ID: <12345@bulk.example>\r\n"),
+              Names{"FREEMAIL_MESSAGE_ID_ELSEWHERE"});
+    // The provider, its sister domains, and mail clients that name themselves: quiet.
+    EXPECT_TRUE(sender("From: ann@gmail.com\r\nMessage-ID: <CAB+x=1@mail.gmail.com>\r\n").empty());
+    EXPECT_TRUE(sender("From: ann@hotmail.com\r\n"
+                       "Message-ID: <AM0PR01MB1@AM0PR01MB1.eurprd01.prod.outlook.com>\r\n")
+                    .empty());
+    EXPECT_TRUE(sender("From: ann@aol.com\r\nMessage-ID: <1.2.3@mail.yahoo.com>\r\n").empty());
+    EXPECT_TRUE(sender("From: ann@gmail.com\r\nMessage-ID: <x-1@email.android.com>\r\n").empty());
+    // Not freemail, or no Message-ID (header syntax's business): quiet.
+    EXPECT_TRUE(sender("From: ann@corp.example\r\nMessage-ID: <1@other.example>\r\n").empty());
+    EXPECT_TRUE(sender("From: ann@gmail.com\r\n").empty());
+    // "gmail.com.evil.example" is not within gmail.com.
+    EXPECT_EQ(sender("From: ann@gmail.com\r\nMessage-ID: <1@gmail.com.evil.example>\r\n"),
+              Names{"FREEMAIL_MESSAGE_ID_ELSEWHERE"});
+}
+
 TEST(SenderIdentity, FreemailDomainsComeFromTheSettings) {
     HeaderForensicsSettings settings;
     settings.freemail_domains = {"Free.Example"};
