@@ -103,7 +103,10 @@ def mailgate_run(build, directory, data, evaluation):
     redis = RedisServer(make_subdirectory(directory, "redis"))
     redis.start()
     config = directory / "mailgate.toml"
-    config.write_text(f"[redis]\nport = {redis.port}\n[log]\nlevel = \"error\"\n"
+    # A generous command timeout: learning thousands of messages on a busy machine must not
+    # stop at the first slow answer (what is measured here is detection, not latency).
+    config.write_text(f"[redis]\nport = {redis.port}\ncommand_timeout_ms = 5000\n"
+                      f"[log]\nlevel = \"error\"\n"
                       f"[scoring]\n{shipped_symbol_weights()}\n{phrases_section()}")
     mailgatectl = str(build / "bin" / "mailgatectl")
     try:

