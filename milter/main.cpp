@@ -1,5 +1,6 @@
 // mailgate-milter: the libmilter front end for Postfix and Sendmail. Its services (the
-// asynchronous Redis client on an I/O thread of its own) are built once here.
+// asynchronous Redis client, and a DNS resolver when a content check asks DNS, on an I/O
+// thread of their own) are built once here.
 // libmilter's own signal thread stops the milter on SIGHUP, so this main() keeps the
 // signals for itself: it runs smfi_main() on a separate thread (which, with all libmilter
 // threads, has HUP/TERM/INT blocked) and leaves them unblocked only in the main thread,
@@ -20,6 +21,7 @@
 #include "gateway/config/SocketAddress.hpp"
 #include "gateway/daemon/DaemonRuntime.hpp"
 #include "gateway/daemon/DaemonStartup.hpp"
+#include "gateway/engine/ContentResolver.hpp"
 #include "gateway/engine/Services.hpp"
 #include "gateway/store/RedisClient.hpp"
 #include "gateway/util/Asio.hpp"
@@ -118,6 +120,14 @@ int main(int argc, char** argv) {
     services.logger = &logger;
     services.redis = RedisClient::create(io, initial->redis, logger);
     services.redis->watchHealth(std::chrono::seconds(initial->redis.health_check_interval_s));
+    // Only when a content check asks DNS (the URI lists); without it such a check reports
+    // URIBL_UNAVAILABLE on every message, and mail still flows.
+    auto dns = makeContentResolver(io, *initial);
+    if (dns.resolver) {
+        services.dns = dns.resolver.get();
+    } else if (dns.needed) {
+        logger.error(LogLine("milter_dns_unavailable").add("reason", dns.problem));
+    }
     std::thread ioThread([&io] { io.run(); });
     MilterContext context(config, logger, services);
     installMilterContext(&context);

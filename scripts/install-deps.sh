@@ -14,6 +14,7 @@ packages=(
   build-essential cmake g++ pkg-config clang-format clang libclang-rt-14-dev ccache shellcheck
   libmilter-dev libboost-dev libboost-system-dev libhiredis-dev libssl-dev
   libgtest-dev libgmock-dev libtomlplusplus-dev libunbound-dev libre2-dev libgmime-3.0-dev
+  libpsl-dev libidn2-dev publicsuffix
   postfix redis-server swaks nsd
   python3 python3-pytest python3-aiosmtpd python3-dnspython python3-yaml python3-pyflakes
   "$@"

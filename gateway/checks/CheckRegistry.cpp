@@ -31,6 +31,8 @@
 #include "gateway/checks/sender_identity/SenderIdentityCheck.hpp"
 #include "gateway/checks/spf/SpfCheck.hpp"
 #include "gateway/checks/subject_shape/SubjectShapeCheck.hpp"
+#include "gateway/checks/uri_lists/UriListCheck.hpp"
+#include "gateway/checks/url_facts/UrlFactsCheck.hpp"
 
 namespace mailgate {
 
@@ -57,6 +59,8 @@ const std::vector<CheckDescriptor>& checkRegistry() {
         receivedChainCheckDescriptor(),
         subjectShapeCheckDescriptor(),
         brokenMimeCheckDescriptor(),
+        urlFactsCheckDescriptor(),
+        uriListCheckDescriptor(),
         rulesCheckDescriptor(),
         phraseCheckDescriptor(),
         bayesCheckDescriptor(),

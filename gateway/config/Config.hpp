@@ -97,6 +97,21 @@ struct DnsblSettings {
     bool fetch_reasons = false;  // TXT of listed entries
 };
 
+// [uri_lists] (C2): see gateway/checks/uri_lists/UriListSettings.cpp, docs/uri-lists.md.
+struct UriListSettings {
+    bool enabled = false;
+    std::vector<std::string> zones;  // "[LABEL:]ZONE[=CODES|&MASK][*WEIGHT]", as dnsbl.zones
+    std::int64_t max_lookups_per_message = 0;  // domains asked per message (each in every zone)
+    std::int64_t timeout_ms = 0;               // one deadline for all of a message's lookups
+    std::vector<std::string> skip_domains;     // registrable domains never asked
+    bool ip_hosts = false;                     // ask address hosts too, reversed
+};
+
+// [url_facts] (C2): see gateway/checks/url_facts/UrlFactsSettings.cpp.
+struct UrlFactsSettings {
+    bool enabled = false;
+};
+
 // [client_checks] (PTR, HELO, sender domain): see settings/ClientCheckSettings.cpp.
 enum class ClientCheckAction { Off, Score, Reject };
 // What a client check does when DNS fails: let the mail on unjudged, or defer it.
@@ -302,6 +317,8 @@ struct Config {
     ContentSettings content;
     HeaderCheckSettings header_checks;
     HeaderForensicsSettings header_forensics;
+    UriListSettings uri_lists;
+    UrlFactsSettings url_facts;
     PhraseSettings phrases;
     MimeCheckSettings mime_checks;
     ScoringSettings scoring;

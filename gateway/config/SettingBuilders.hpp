@@ -190,6 +190,8 @@ void appendPolicyHeaderSettings(std::vector<SettingSpec>& specs);
 void appendContentSettings(std::vector<SettingSpec>& specs);
 void appendHeaderCheckSettings(std::vector<SettingSpec>& specs);
 void appendHeaderForensicsSettings(std::vector<SettingSpec>& specs);
+void appendUriListSettings(std::vector<SettingSpec>& specs);
+void appendUrlFactsSettings(std::vector<SettingSpec>& specs);
 void appendPhraseSettings(std::vector<SettingSpec>& specs);
 void appendMimeCheckSettings(std::vector<SettingSpec>& specs);
 void appendScoringSettings(std::vector<SettingSpec>& specs);

@@ -193,6 +193,8 @@ std::vector<SettingSpec> buildRegistry() {
     appendHeaderCheckSettings(specs);
     appendHeaderForensicsSettings(specs);
     appendPhraseSettings(specs);
+    appendUrlFactsSettings(specs);
+    appendUriListSettings(specs);
     appendMimeCheckSettings(specs);
     appendScoringSettings(specs);
     appendListSettings(specs);

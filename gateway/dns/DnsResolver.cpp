@@ -251,10 +251,18 @@ boost::asio::awaitable<DnsAnswer> DnsResolver::resolve(std::string name, DnsType
     auto initiation = [this, type](auto handler, std::string queried) {
         // The coroutine's completion handler is move-only; Completion must be copyable.
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
-        lookup(std::move(queried), type, [shared](DnsAnswer answer) {
-            auto executor = asio::get_associated_executor(*shared);
-            asio::post(executor, [shared, answer = std::move(answer)]() mutable {
-                (*shared)(std::move(answer));
+        // The answer comes on the resolver's thread, and the coroutine's io_context may be
+        // a short-lived one (runBlocking: a libmilter thread, mailgatectl scan) that ends
+        // as soon as the coroutine is done. So nothing of the coroutine's may be released
+        // on the resolver's thread after the post: the handler moves into the posted
+        // function, and the only executor kept here counts as outstanding work, released
+        // last, so that io_context cannot end (and be destroyed) before this is done.
+        auto work = asio::prefer(asio::get_associated_executor(*shared),
+                                 asio::execution::outstanding_work.tracked);
+        lookup(std::move(queried), type, [shared, work](DnsAnswer answer) mutable {
+            auto target = std::move(work);
+            asio::post(target, [handler = std::move(shared), answer = std::move(answer)]() mutable {
+                (*handler)(std::move(answer));
             });
         });
     };

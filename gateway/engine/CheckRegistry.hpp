@@ -7,6 +7,7 @@
 // process's services and returns nothing when the config leaves the check off.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,6 +39,10 @@ struct CheckDescriptor {
     // Exactly one of the two, by stage; null result: the config leaves the check off.
     std::unique_ptr<SmtpStageCheck> (*make_smtp_check)(const Config&, const Services&) = nullptr;
     std::unique_ptr<ContentCheck> (*make_content_check)(const Config&, const Services&) = nullptr;
+    // Content checks that ask DNS: their deadline in ms under this config, 0 when the
+    // config leaves them off. A process running the content stage builds a resolver only
+    // when one says so (makeContentResolver). Null for checks that never ask DNS.
+    std::int64_t (*content_dns_deadline_ms)(const Config&) = nullptr;
 };
 
 // In registry order (gateway/checks/CheckRegistry.cpp).

@@ -3,6 +3,7 @@
 
 #include "gateway/engine/CheckRegistry.hpp"
 #include "gateway/engine/RedisBatch.hpp"
+#include "gateway/util/AwaitAll.hpp"
 #include "gateway/util/RunBlocking.hpp"
 
 namespace mailgate {
@@ -81,7 +82,15 @@ ContentStage::ContentStage(const Config& config, const Services& services)
       services_(services),
       pre_filters_(checksOf(config, services, CheckPhase::PreFilter)),
       filters_(checksOf(config, services, CheckPhase::Filter)),
-      post_filters_(checksOf(config, services, CheckPhase::PostFilter)) {}
+      post_filters_(checksOf(config, services, CheckPhase::PostFilter)) {
+    for (const auto* phase : {&pre_filters_, &filters_, &post_filters_}) {
+        for (const auto& check : *phase) {
+            if (check->gathers()) {
+                gathering_.push_back(check.get());
+            }
+        }
+    }
+}
 
 ContentStage::~ContentStage() = default;
 
@@ -161,7 +170,7 @@ boost::asio::awaitable<ContentDecision> ContentStage::decide(std::shared_ptr<con
             check->prefetch(transaction, batch);
         }
     }
-    std::size_t waits = co_await batch.run(services_.redis.get());
+    std::size_t waits = co_await gatherAndPrefetch(transaction, batch);
     for (const auto& check : pre_filters_) {
         check->run(transaction);
     }
@@ -177,6 +186,26 @@ boost::asio::awaitable<ContentDecision> ContentStage::decide(std::shared_ptr<con
     decision.message = std::move(message);
     decision.store_waits = waits;
     co_return decision;
+}
+
+boost::asio::awaitable<std::size_t> ContentStage::gatherAndPrefetch(ContentTransaction& transaction,
+                                                                    RedisBatch& batch) const {
+    if (gathering_.empty()) {
+        co_return co_await batch.run(services_.redis.get());
+    }
+    // The store batch and every check's network lookups at once; each gather ends by its
+    // own deadline, so waiting for all of them is bounded.
+    std::vector<boost::asio::awaitable<std::size_t>> tasks;
+    tasks.push_back(batch.run(services_.redis.get()));
+    for (const auto* check : gathering_) {
+        tasks.push_back([](const ContentCheck* gatherer,
+                           ContentTransaction& into) -> boost::asio::awaitable<std::size_t> {
+            co_await gatherer->gather(into);
+            co_return 0;
+        }(check, transaction));
+    }
+    auto finished = co_await awaitAll(std::move(tasks));
+    co_return finished.front();
 }
 
 ContentDecision ContentStage::judge(ContentTransaction& transaction) const {

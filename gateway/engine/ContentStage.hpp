@@ -3,7 +3,8 @@
 // per snapshot from the check registry with the process's services; immutable. For one
 // message (its bytes in memory or in the spool file, its envelope, the policy stage's
 // symbols) it decides whether to scan at all (size, authenticated senders), parses it
-// with the content.* limits, sends the checks' store reads in one batch, runs the
+// with the content.* limits, sends the checks' store reads in one batch while the checks
+// that need the network gather their lookups (each under its own deadline), runs the
 // pre-filters, the filters (unless a whitelist spares the message) and the post-filters,
 // judges each recipient with the scorer, and returns the per-recipient ActionPlan with
 // the verdict of the copy that is delivered. No libmilter here.
@@ -91,6 +92,9 @@ class ContentStage {
   private:
     ContentDecision unscanned(const MessageEnvelope& envelope, std::string reason) const;
     ContentDecision judge(ContentTransaction& transaction) const;
+    // The store batch and the checks' network lookups, at once; the Redis waits it took.
+    boost::asio::awaitable<std::size_t> gatherAndPrefetch(ContentTransaction& transaction,
+                                                          RedisBatch& batch) const;
 
     ContentSettings settings_;
     MimeParser parser_;
@@ -100,6 +104,7 @@ class ContentStage {
     std::vector<std::unique_ptr<ContentCheck>> pre_filters_;
     std::vector<std::unique_ptr<ContentCheck>> filters_;
     std::vector<std::unique_ptr<ContentCheck>> post_filters_;
+    std::vector<const ContentCheck*> gathering_;  // the checks whose gather() runs
 };
 
 MimeLimits mimeLimitsFrom(const ContentSettings& settings);

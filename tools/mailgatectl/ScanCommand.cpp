@@ -4,8 +4,9 @@
 // recipient's own verdict and what happens to its copy, the headers that would be added,
 // the new Subject, and the MIME tree with its defects. "Why was this message treated like
 // that?" for postmasters, and the harness of the golden and corpus tests. It reads Redis
-// as the milter does (personal lists, the auto-whitelist), unless --no-redis, and writes
-// nothing there unless --learn. --json prints one JSON object per file; several files may
+// as the milter does (personal lists, the auto-whitelist), unless --no-redis, and asks
+// DNS as the milter does when a content check needs it (the URI lists); it writes
+// nothing to Redis unless --learn. --json prints one JSON object per file; several files may
 // be given (one object each, one per line). --policy-symbol stands in for what the policy
 // stage would have passed on (SPF_PASS for a "from:" whitelist entry). Exit 0 when every
 // file was read, 1 when one could not be, 2 on bad usage.
@@ -17,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "gateway/engine/ContentResolver.hpp"
 #include "gateway/engine/ContentStage.hpp"
 #include "gateway/log/LogLine.hpp"
 #include "gateway/store/RedisClient.hpp"
@@ -292,6 +294,14 @@ int runScan(const CommandLine& line) {
     services.logger = &logger;
     if (!options->no_redis) {
         services.redis = RedisClient::create(io, loaded->redis, logger);
+    }
+    // The milter's resolver, when a content check asks DNS (the URI lists, from [dns]).
+    auto dns = makeContentResolver(io, *loaded);
+    if (dns.resolver) {
+        services.dns = dns.resolver.get();
+    } else if (dns.needed) {
+        std::cerr << "mailgatectl scan: no DNS resolver (" << dns.problem
+                  << "): the URI lists are reported unavailable\n";
     }
     std::thread ioThread([&io] { io.run(); });
     {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "gateway/net/PublicSuffix.hpp"
 #include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
@@ -91,25 +92,17 @@ std::string addressDomain(std::string_view value) {
     return lowerCase(domain.substr(0, end));
 }
 
-// The last two labels of a host name ("mail.shop.example" -> "shop.example").
-std::string_view lastTwoLabels(std::string_view host) {
-    auto last = host.rfind('.');
-    if (last == std::string_view::npos || last == 0) {
-        return host;
-    }
-    auto previous = host.rfind('.', last - 1);
-    return previous == std::string_view::npos ? host : host.substr(previous + 1);
-}
-
 void addDomain(FeatureSet& out, std::string_view prefix, const std::string& domain) {
     if (domain.empty()) {
         out.add(std::string(prefix) + "#none");
         return;
     }
     out.add(std::string(prefix) + domain);
-    auto base = lastTwoLabels(domain);
-    if (base.size() != domain.size()) {
-        out.add(std::string(prefix) + std::string(base));
+    // The registrable domain too ("mail.shop.co.uk" -> "shop.co.uk"), so mail from a
+    // company's many hosts shares one token.
+    auto base = registrableDomain(domain);
+    if (!base.empty() && base != domain) {
+        out.add(std::string(prefix) + base);
     }
 }
 

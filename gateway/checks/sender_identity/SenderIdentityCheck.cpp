@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "gateway/mime/AddressList.hpp"
+#include "gateway/net/PublicSuffix.hpp"
 #include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
@@ -77,18 +78,10 @@ std::string messageIdHost(std::string_view value) {
     return lowerCase(host.substr(0, end));
 }
 
-// The last two labels of a domain, lower case ("mail.shop.example" -> "shop.example").
+// The registrable domain, lower case ("mail.shop.co.uk" -> "shop.co.uk"); the domain
+// itself when it has none (a single label, a bare public suffix).
 std::string baseDomain(std::string_view domain) {
-    std::string lower = lowerCase(domain);
-    while (!lower.empty() && lower.back() == '.') {
-        lower.pop_back();
-    }
-    auto last = lower.rfind('.');
-    if (last == std::string::npos || last == 0) {
-        return lower;
-    }
-    auto previous = lower.rfind('.', last - 1);
-    return previous == std::string::npos ? lower : lower.substr(previous + 1);
+    return registrableDomainOrHost(domain);
 }
 
 std::optional<Mailbox> firstMailbox(const Message& message, std::string_view field,

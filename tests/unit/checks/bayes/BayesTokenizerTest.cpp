@@ -92,6 +92,15 @@ TEST(BayesTokenizer, UrlHostsAndTheirBaseDomains) {
     EXPECT_TRUE(has(features, "u:other.example"));
 }
 
+TEST(BayesTokenizer, BaseDomainsFollowThePublicSuffixList) {
+    auto features =
+        bayesFeatures(messageWith({}, "see http://www.shop.co.uk/ and http://a.b.c.com/"),
+                      BayesTokenizerLimits{});
+    EXPECT_TRUE(has(features, "u:shop.co.uk"));
+    EXPECT_FALSE(has(features, "u:co.uk"));
+    EXPECT_TRUE(has(features, "u:c.com"));
+}
+
 TEST(BayesTokenizer, HtmlLinkTargetsGiveUrlHosts) {
     Message message = messageWith({}, "click here");
     message.parts[0].content_type = "text/html";

@@ -105,6 +105,14 @@ TEST(SenderIdentity, RepliesDirectedElsewhere) {
     EXPECT_TRUE(sender("From: broken <\r\nReply-To: x@gmail.com\r\n").empty());
 }
 
+TEST(SenderIdentity, DomainsAreComparedByTheirRegistrableDomain) {
+    // Under co.uk, two companies share the last two labels but not the domain.
+    EXPECT_EQ(sender("From: news@shop.co.uk\r\nReply-To: orders@other.co.uk\r\n"),
+              Names{"REPLY_TO_OTHER_DOMAIN"});
+    EXPECT_TRUE(sender("From: news@mail.shop.co.uk\r\nReply-To: orders@shop.co.uk\r\n").empty());
+    EXPECT_TRUE(sender("From: \"support@shop.co.uk\" <x@mx.shop.co.uk>\r\n").empty());
+}
+
 TEST(SenderIdentity, FreemailMessageIdWrittenElsewhere) {
     EXPECT_EQ(sender("From: Ann <ann@hotmail.com>\r\nMessage-ID: <12345@bulk.example>\r\n"),
               Names{"FREEMAIL_MESSAGE_ID_ELSEWHERE"});
