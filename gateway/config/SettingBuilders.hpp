@@ -190,6 +190,7 @@ void appendPolicyHeaderSettings(std::vector<SettingSpec>& specs);
 void appendContentSettings(std::vector<SettingSpec>& specs);
 void appendHeaderCheckSettings(std::vector<SettingSpec>& specs);
 void appendHeaderForensicsSettings(std::vector<SettingSpec>& specs);
+void appendHtmlFeaturesSettings(std::vector<SettingSpec>& specs);
 void appendMimeCheckSettings(std::vector<SettingSpec>& specs);
 void appendScoringSettings(std::vector<SettingSpec>& specs);
 void appendListSettings(std::vector<SettingSpec>& specs);

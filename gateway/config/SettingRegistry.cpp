@@ -192,6 +192,7 @@ std::vector<SettingSpec> buildRegistry() {
     appendContentSettings(specs);
     appendHeaderCheckSettings(specs);
     appendHeaderForensicsSettings(specs);
+    appendHtmlFeaturesSettings(specs);
     appendMimeCheckSettings(specs);
     appendScoringSettings(specs);
     appendListSettings(specs);
