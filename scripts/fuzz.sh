@@ -16,7 +16,8 @@ build_dir=$root/build-fuzz
 targets=(PolicyRequest:policy_request ConfigLoader:config SocketAddress:socket_address
   DnsblZone:dnsbl_zone SpfRecord:spf_record SpfMacro:spf_macro ListEntry:list_entry
   PolicyStageHeader:policy_stage_header MimeMessage:mime_message RuleFile:rule_file
-  BayesTokenizer:bayes_tokenizer MboxReader:mbox_reader MailDate:mail_date)
+  BayesTokenizer:bayes_tokenizer MboxReader:mbox_reader MailDate:mail_date
+  HtmlFeatures:html_features)
 names=("${targets[@]%%:*}")
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
