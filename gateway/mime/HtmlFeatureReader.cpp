@@ -209,7 +209,7 @@ class FeatureReader {
         Presentation presentation = current();
         InlineStyle legacy;
         std::optional<InlineStyle> style;
-        std::optional<std::string_view> href;
+        std::optional<std::string> href;
         std::optional<std::string_view> type;
         AttributeReader reader(attributes);
         for (Attribute attribute; reader.next(attribute);) {
@@ -242,7 +242,7 @@ class FeatureReader {
                     ++features_.javascript_urls;
                 }
                 if (key == "href") {
-                    href = value;
+                    href = std::move(target);
                 }
             }
         }
@@ -250,7 +250,7 @@ class FeatureReader {
         if (style) {
             apply(*style, presentation);
         }
-        countElement(name, legacy, style, type, href);
+        countElement(name, legacy, style, type, std::move(href));
         if (!selfClosing && !isVoidElement(name) && open_.size() < limits_.max_open_elements) {
             open_.push_back(OpenElement{name, presentation});
         }
@@ -278,11 +278,11 @@ class FeatureReader {
 
     void countElement(const std::string& name, const InlineStyle& legacy,
                       const std::optional<InlineStyle>& style, std::optional<std::string_view> type,
-                      std::optional<std::string_view> href) {
+                      std::optional<std::string> href) {
         if (name == "a") {
             anchor_ = std::nullopt;
             if (href) {
-                startAnchor(*href);
+                startAnchor(std::move(*href));
             }
         } else if (name == "img") {
             ++features_.images;
@@ -305,12 +305,13 @@ class FeatureReader {
         }
     }
 
-    void startAnchor(std::string_view href) {
+    // `target`: the href, references decoded.
+    void startAnchor(std::string target) {
         if (features_.anchors.size() >= limits_.max_anchors) {
             ++features_.anchors_not_kept;
             return;
         }
-        std::string target = decodeValue(href.substr(0, limits_.max_anchor_target_bytes));
+        target.resize(std::min(target.size(), limits_.max_anchor_target_bytes));
         auto first = target.find_first_not_of(" \t\r\n");
         target.erase(0, first == std::string::npos ? target.size() : first);
         features_.anchors.push_back(HtmlAnchor{std::move(target), {}});

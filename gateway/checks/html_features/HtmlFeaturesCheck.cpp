@@ -28,7 +28,7 @@ constexpr SymbolDefault kZeroWidth{"TEXT_ZERO_WIDTH_OBFUSCATION", 1.5};
 
 constexpr std::size_t kMaxComparedWords = 3000;
 
-std::string quoted(std::string_view text) {
+std::string shownSample(std::string_view text) {
     return "\"" + std::string(text) + (text.size() >= 120 ? "...\"" : "\"");
 }
 
@@ -128,12 +128,12 @@ void hiddenAndTinyText(const HtmlFeatures& sum, const HtmlFeaturesSettings& sett
         outcome.addSymbol(kHiddenText.name, kHiddenText.score,
                           counted(sum.hidden_characters, "character", "characters") +
                               " of hidden text (the first by " + sum.hidden_how +
-                              "): " + quoted(sum.hidden_sample));
+                              "): " + shownSample(sum.hidden_sample));
     }
     if (sum.tiny_font_characters >= static_cast<std::uint64_t>(settings.tiny_font_min_characters)) {
         outcome.addSymbol(kTinyFont.name, kTinyFont.score,
                           counted(sum.tiny_font_characters, "character", "characters") +
-                              " in a font too small to read: " + quoted(sum.tiny_font_sample));
+                              " in a font too small to read: " + shownSample(sum.tiny_font_sample));
     }
 }
 
