@@ -213,6 +213,7 @@ struct HeaderForensicsSettings {
 struct HtmlFeaturesSettings {
     bool enabled = true;
     std::int64_t hidden_text_min_characters = 0;
+    std::int64_t same_colour_text_min_characters = 0;
     std::int64_t tiny_font_min_characters = 0;
     std::int64_t mostly_images_max_characters = 0;
     std::int64_t text_differs_min_words = 0;

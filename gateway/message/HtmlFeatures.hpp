@@ -23,19 +23,24 @@ struct HtmlFeatureLimits {
     std::size_t max_anchors = 100;
     std::size_t max_anchor_target_bytes = 512;
     std::size_t max_anchor_text_bytes = 160;
-    std::size_t max_sample_bytes = 120;  // hidden_sample, tiny_font_sample
+    std::size_t max_sample_bytes = 120;  // hidden_sample, camouflaged_sample, tiny_font_sample
     std::size_t max_open_elements = 256;
 };
 
 struct HtmlFeatures {
     // Characters (code points, blanks and invisible ones not counted) of text a reader sees.
     std::uint64_t visible_characters = 0;
-    // Text a reader cannot see: display:none, visibility:hidden, opacity:0, the hidden
-    // attribute, zero height with overflow hidden, or a text colour at (or very near) its
-    // background colour. `hidden_how` says how the first of it was hidden.
+    // Text its style hides: display:none, visibility:hidden, opacity:0, the hidden
+    // attribute, zero height with overflow hidden. `hidden_how` says how the first of it
+    // was hidden. Newsletters hide a preview line this way.
     std::uint64_t hidden_characters = 0;
     std::string hidden_how;
     std::string hidden_sample;
+    // Text in a colour at (or very near) its background's ("#ffffff on #ffffff" for the
+    // first of it), which legitimate mail has little reason to write.
+    std::uint64_t camouflaged_characters = 0;
+    std::string camouflage_colours;
+    std::string camouflaged_sample;
     // Text in a font too small to read (font-size 0 to 2px or 2pt, or under a fifth of em).
     std::uint64_t tiny_font_characters = 0;
     std::string tiny_font_sample;
@@ -51,7 +56,8 @@ struct HtmlFeatures {
     std::uint64_t javascript_urls = 0;  // href, src or action starting with javascript:
     std::uint64_t frames = 0;           // iframe, frame, object, embed, applet
     // Character references in text and link targets (&amp; &#65; ...), and how many of them
-    // stand for a plain ASCII letter or digit, which nobody needs to escape.
+    // stand for a plain ASCII letter or digit, which nobody needs to escape (those of an
+    // address, in text or a mailto: target, aside: they keep it from harvesters).
     std::uint64_t character_references = 0;
     std::uint64_t escaped_letters = 0;
     // Zero-width and invisible characters (U+200B-U+200D, U+2060, U+FEFF, U+00AD soft hyphen,

@@ -319,14 +319,17 @@ class FeatureReader {
         anchor_space_ = false;
     }
 
-    // An attribute value with its character references decoded (and counted).
+    // An attribute value with its character references decoded (and counted). Escaped
+    // letters of a mailto: target are not counted: web pages have long written addresses
+    // that way to keep them from address harvesters.
     std::string decodeValue(std::string_view value) {
         std::string decoded;
+        std::uint64_t letters = 0;
         for (std::size_t i = 0; i < value.size();) {
             if (value[i] == '&') {
                 std::string one;
                 if (auto used = decodeCharacterReference(value, i, one)) {
-                    countReference(value.substr(i, used), one);
+                    letters += countReference(value.substr(i, used), one) ? 1 : 0;
                     decoded += one;
                     i += used;
                     continue;
@@ -334,16 +337,19 @@ class FeatureReader {
             }
             decoded += value[i++];
         }
+        auto start = decoded.find_first_not_of(" \t\r\n");
+        bool mailto = start != std::string::npos &&
+                      lowerCase(std::string_view(decoded).substr(start, 7)) == "mailto:";
+        features_.escaped_letters += mailto ? 0 : letters;
         return decoded;
     }
 
-    void countReference(std::string_view written, std::string_view decoded) {
+    // Counts a reference; true when it stands for an ASCII letter or digit written by number.
+    bool countReference(std::string_view written, std::string_view decoded) {
         ++features_.character_references;
         bool numeric = written.size() > 1 && written[1] == '#';
-        if (numeric && decoded.size() == 1 &&
-            std::isalnum(static_cast<unsigned char>(decoded[0]))) {
-            ++features_.escaped_letters;
-        }
+        return numeric && decoded.size() == 1 &&
+               std::isalnum(static_cast<unsigned char>(decoded[0]));
     }
 
     // Skips the content of script, style and title up to its close tag.
@@ -372,7 +378,7 @@ class FeatureReader {
             }
             std::string decoded;
             if (auto used = decodeCharacterReference(html_, at, decoded)) {
-                countReference(html_.substr(at, used), decoded);
+                escaped_in_word_ += countReference(html_.substr(at, used), decoded) ? 1 : 0;
                 std::size_t inside = 0;
                 character(nextCodePoint(decoded, inside));
                 return at + used;
@@ -392,15 +398,19 @@ class FeatureReader {
         if (isInvisibleCharacter(c)) {
             return;
         }
+        word_has_address_ = word_has_address_ || c == '@';
         const auto& shown = current();
-        if (!shown.hides.empty() || shown.colour_hides) {
+        if (!shown.hides.empty()) {
             if (features_.hidden_characters++ == 0) {
-                features_.hidden_how = !shown.hides.empty()
-                                           ? std::string(shown.hides)
-                                           : "text colour " + colourName(shown.colour) +
-                                                 " on background " + colourName(*shown.background);
+                features_.hidden_how = shown.hides;
             }
             sample(features_.hidden_sample, c, hidden_space_);
+        } else if (shown.colour_hides) {
+            if (features_.camouflaged_characters++ == 0) {
+                features_.camouflage_colours =
+                    colourName(shown.colour) + " on " + colourName(*shown.background);
+            }
+            sample(features_.camouflaged_sample, c, camouflaged_space_);
         } else if (shown.tiny) {
             ++features_.tiny_font_characters;
             sample(features_.tiny_font_sample, c, tiny_space_);
@@ -430,9 +440,14 @@ class FeatureReader {
         appendUtf8(into, c);
     }
 
+    // The end of a word: its escaped letters count unless it is an address (web pages have
+    // long written addresses as references to keep them from harvesters).
     void breakWord() {
+        features_.escaped_letters += word_has_address_ ? 0 : escaped_in_word_;
+        escaped_in_word_ = 0;
+        word_has_address_ = false;
         invisible_.boundary();
-        anchor_space_ = hidden_space_ = tiny_space_ = true;
+        anchor_space_ = hidden_space_ = camouflaged_space_ = tiny_space_ = true;
         features_.invisible_characters = invisible_.total();
         features_.invisible_in_words = invisible_.inWords();
     }
@@ -445,7 +460,10 @@ class FeatureReader {
     std::optional<std::size_t> anchor_;
     bool anchor_space_ = false;
     bool hidden_space_ = false;
+    bool camouflaged_space_ = false;
     bool tiny_space_ = false;
+    std::uint64_t escaped_in_word_ = 0;
+    bool word_has_address_ = false;
     InvisibleCharacterCounter invisible_;
 };
 

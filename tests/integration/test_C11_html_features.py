@@ -75,7 +75,7 @@ def test_C11_scan_prints_each_symbol_with_its_evidence(tmp_path):
         found["HTML_LINK_TEXT_OTHER_DOMAIN"]
     assert "1 password field" in found["HTML_PASSWORD_FIELD"]
     hidden = found["HTML_HIDDEN_TEXT"]
-    assert "text colour #ffffff on background #ffffff" in hidden and "meadow harbor" in hidden
+    assert "in the background's colour (#ffffff on #ffffff)" in hidden and "meadow harbor" in hidden
     quiet = scan(config, tmp_path / "news.eml", NEWSLETTER)
     assert set(quiet) <= {"HTML_ONLY"}, quiet
 

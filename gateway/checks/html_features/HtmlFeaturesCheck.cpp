@@ -53,6 +53,11 @@ HtmlFeatures sumOfHtmlParts(const Message& message) {
             sum.hidden_how = html.hidden_how;
             sum.hidden_sample = html.hidden_sample;
         }
+        if (sum.camouflage_colours.empty()) {
+            sum.camouflage_colours = html.camouflage_colours;
+            sum.camouflaged_sample = html.camouflaged_sample;
+        }
+        sum.camouflaged_characters += html.camouflaged_characters;
         if (sum.tiny_font_sample.empty()) {
             sum.tiny_font_sample = html.tiny_font_sample;
         }
@@ -124,11 +129,20 @@ void textDiffers(const Message& message, const HtmlFeaturesSettings& settings,
 
 void hiddenAndTinyText(const HtmlFeatures& sum, const HtmlFeaturesSettings& settings,
                        CheckOutcome& outcome) {
+    std::string evidence;
+    if (sum.camouflaged_characters >=
+        static_cast<std::uint64_t>(settings.same_colour_text_min_characters)) {
+        evidence = counted(sum.camouflaged_characters, "character", "characters") +
+                   " in the background's colour (" + sum.camouflage_colours +
+                   "): " + shownSample(sum.camouflaged_sample);
+    }
     if (sum.hidden_characters >= static_cast<std::uint64_t>(settings.hidden_text_min_characters)) {
-        outcome.addSymbol(kHiddenText.name, kHiddenText.score,
-                          counted(sum.hidden_characters, "character", "characters") +
-                              " of hidden text (the first by " + sum.hidden_how +
-                              "): " + shownSample(sum.hidden_sample));
+        evidence += (evidence.empty() ? "" : "; ") +
+                    counted(sum.hidden_characters, "character", "characters") + " hidden by " +
+                    sum.hidden_how + ": " + shownSample(sum.hidden_sample);
+    }
+    if (!evidence.empty()) {
+        outcome.addSymbol(kHiddenText.name, kHiddenText.score, evidence);
     }
     if (sum.tiny_font_characters >= static_cast<std::uint64_t>(settings.tiny_font_min_characters)) {
         outcome.addSymbol(kTinyFont.name, kTinyFont.score,

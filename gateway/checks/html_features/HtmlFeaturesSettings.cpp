@@ -17,10 +17,17 @@ void appendHtmlFeaturesSettings(std::vector<SettingSpec>& specs) {
         "(docs/content-checks.md)."));
     specs.push_back(integerSetting(
         "html_features.hidden_text_min_characters", &C::html_features,
-        &H::hidden_text_min_characters, 100, 1, 1000000,
-        "Characters of hidden text (display:none, visibility:hidden, text coloured like its "
-        "background) from which HTML_HIDDEN_TEXT is scored. Newsletters hide a preview line "
-        "of up to about 100 characters; keep this above that."));
+        &H::hidden_text_min_characters, 300, 1, 1000000,
+        "Characters of text hidden by its style (display:none, visibility:hidden, opacity:0, "
+        "zero height) from which HTML_HIDDEN_TEXT is scored. Newsletters hide a preview line "
+        "of up to about 150 characters this way, and some a whole mobile-only block: keep "
+        "this above what your legitimate senders hide."));
+    specs.push_back(integerSetting(
+        "html_features.same_colour_text_min_characters", &C::html_features,
+        &H::same_colour_text_min_characters, 12, 1, 1000000,
+        "Characters of text in (nearly) its background's colour, white on white, from which "
+        "HTML_HIDDEN_TEXT is scored. Hash busters are a few dozen characters; legitimate "
+        "mail had at most 8 in the training corpus (a stray dot, a word)."));
     specs.push_back(
         integerSetting("html_features.tiny_font_min_characters", &C::html_features,
                        &H::tiny_font_min_characters, 30, 1, 1000000,

@@ -9,19 +9,6 @@
 namespace mailgate {
 namespace {
 
-// Top-level labels a bare domain in link text must end with to count as one ("shop.com",
-// "bank.de"), so that "invoice.pdf" or "v2.0" do not; any two-letter country code counts.
-bool knownTopLevel(std::string_view label) {
-    static constexpr std::string_view kGeneric[] = {
-        "com",  "net", "org",  "edu", "gov", "mil",    "int",  "info", "biz",
-        "name", "pro", "mobi", "app", "dev", "online", "site", "shop", "store"};
-    if (label.size() == 2) {
-        return std::isalpha(static_cast<unsigned char>(label[0])) &&
-               std::isalpha(static_cast<unsigned char>(label[1]));
-    }
-    return std::find(std::begin(kGeneric), std::end(kGeneric), label) != std::end(kGeneric);
-}
-
 bool startsWith(std::string_view text, std::string_view prefix) {
     return text.substr(0, prefix.size()) == prefix;
 }
@@ -81,8 +68,11 @@ std::optional<std::string> hostShownByLinkText(std::string_view text) {
     if (!hostSyntax(host)) {
         return std::nullopt;
     }
+    // A bare domain ("walmart.com") is more often a brand named in a newsletter, linked
+    // through the sender's tracker, than a claim about where the link goes; a URL or a
+    // "www." name claims to be the link itself.
     bool explicitHost = url || startsWith(host, "www.");
-    if (!explicitHost && !knownTopLevel(std::string_view(host).substr(host.rfind('.') + 1))) {
+    if (!explicitHost) {
         return std::nullopt;
     }
     return host;

@@ -1,7 +1,7 @@
 // LinkDomains: whether a link's visible text names another site than the one it leads to
 // ("www.bank.example" shown, http://203.0.113.9/login the target): the host a link text
-// shows (a URL, "www." or a bare domain with a known top-level label; plain words, file
-// names and addresses are not hosts), the host of an http(s) target (userinfo and port
+// shows (a URL or a "www." name; a bare domain, plain words, file names and addresses
+// are not taken as claims about the target), the host of an http(s) target (userinfo and port
 // dropped: http://bank.example@evil.test/ leads to evil.test), and the comparison of the
 // two by site. Not a URL parser for anything else (gateway/mime/UrlExtractor is).
 #pragma once

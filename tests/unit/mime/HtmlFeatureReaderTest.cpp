@@ -55,32 +55,37 @@ TEST(HtmlFeatureReader, HiddenTextByStyleAndAttribute) {
 
 TEST(HtmlFeatureReader, TextColouredLikeItsBackgroundIsHidden) {
     auto white = readHtmlFeatures("<font color=\"#FFFFFF\">white words</font> black");
-    EXPECT_EQ(white.hidden_characters, 10u);
-    EXPECT_EQ(white.hidden_how, "text colour #ffffff on background #ffffff");
+    EXPECT_EQ(white.camouflaged_characters, 10u);
+    EXPECT_EQ(white.camouflage_colours, "#ffffff on #ffffff");
+    EXPECT_EQ(white.camouflaged_sample, "white words");
+    EXPECT_EQ(white.hidden_characters, 0u);
     EXPECT_EQ(white.visible_characters, 5u);
     // Near-white on white; a colour given by the body; rgb(); the legacy bgcolor.
-    EXPECT_EQ(readHtmlFeatures("<span style=\"color:#fefefe\">abc</span>").hidden_characters, 3u);
-    EXPECT_EQ(readHtmlFeatures("<body bgcolor=black text=black>abc</body>").hidden_characters, 3u);
-    EXPECT_EQ(readHtmlFeatures("<p style='color: rgb(250, 250, 250)'>abc</p>").hidden_characters,
+    EXPECT_EQ(readHtmlFeatures("<span style=\"color:#fefefe\">abc</span>").camouflaged_characters,
               3u);
+    EXPECT_EQ(readHtmlFeatures("<body bgcolor=black text=black>abc</body>").camouflaged_characters,
+              3u);
+    EXPECT_EQ(
+        readHtmlFeatures("<p style='color: rgb(250, 250, 250)'>abc</p>").camouflaged_characters,
+        3u);
     EXPECT_EQ(readHtmlFeatures("<table bgcolor=\"#000000\"><tr><td><font color=\"#010101\">abc"
                                "</font></td></tr></table>")
-                  .hidden_characters,
+                  .camouflaged_characters,
               3u);
     // White on a dark cell, grey on white, white on a background image: all readable.
     EXPECT_EQ(readHtmlFeatures("<td bgcolor=\"#003366\"><font color=white>abc</font></td>")
-                  .hidden_characters,
+                  .camouflaged_characters,
               0u);
-    EXPECT_EQ(readHtmlFeatures("<p style=\"color:#999999\">abc</p>").hidden_characters, 0u);
+    EXPECT_EQ(readHtmlFeatures("<p style=\"color:#999999\">abc</p>").camouflaged_characters, 0u);
     EXPECT_EQ(readHtmlFeatures("<td background=\"hero.jpg\"><font color=white>abc</font></td>")
-                  .hidden_characters,
+                  .camouflaged_characters,
               0u);
     EXPECT_EQ(readHtmlFeatures("<div style=\"background:url(x.png) #fff\"><span "
                                "style=\"color:#fff\">abc</span></div>")
-                  .hidden_characters,
+                  .camouflaged_characters,
               0u);
     // Default black text on a dark background is not counted: a style sheet may colour it.
-    EXPECT_EQ(readHtmlFeatures("<td bgcolor=\"#000000\">abc</td>").hidden_characters, 0u);
+    EXPECT_EQ(readHtmlFeatures("<td bgcolor=\"#000000\">abc</td>").camouflaged_characters, 0u);
 }
 
 TEST(HtmlFeatureReader, TinyFonts) {
@@ -166,6 +171,13 @@ TEST(HtmlFeatureReader, CharacterReferencesAndEscapedLetters) {
     EXPECT_EQ(features.character_references, 7u);
     EXPECT_EQ(features.escaped_letters, 4u);  // V, i, a and the h of the href
     EXPECT_EQ(readHtmlFeatures("&lt;p&gt; &nbsp; &#233;t&#233;").escaped_letters, 0u);
+    // An address written as references, in text or a mailto: target, keeps it from
+    // harvesters; that is not obfuscation of the message.
+    auto address = readHtmlFeatures(
+        "<a href=\"&#109;&#97;&#105;&#108;&#116;&#111;:&#106;&#111;&#101;@x.example\">"
+        "&#106;&#111;&#101;&#64;x.example</a> &#86;&#105;&#97;gra");
+    EXPECT_EQ(address.escaped_letters, 3u);
+    EXPECT_EQ(address.character_references, 16u);
 }
 
 TEST(HtmlFeatureReader, InvisibleCharactersInsideWords) {
@@ -230,7 +242,7 @@ TEST(HtmlFeatureReader, HostileSizesStayLinear) {
     auto start = std::chrono::steady_clock::now();
     auto deep = readHtmlFeatures(repeated("<div style='color:#fff'>", 100000) + "x");
     EXPECT_EQ(deep.tags, 100000u);
-    EXPECT_EQ(deep.hidden_characters, 1u);
+    EXPECT_EQ(deep.camouflaged_characters, 1u);
     auto closes = readHtmlFeatures(repeated("<b>", 50000) + repeated("</i>", 50000));
     EXPECT_EQ(closes.tags, 100000u);
     auto anchors = readHtmlFeatures(repeated("<a href=\"http://x.example/\">link</a>", 100000));

@@ -116,9 +116,19 @@ TEST(HtmlFeaturesCheck, HiddenTextAndTinyFonts) {
                                     "</font><span style=\"font-size:1px\">" + buster + "</span>"));
     const auto* symbol = find(hidden, "HTML_HIDDEN_TEXT");
     ASSERT_NE(symbol, nullptr);
-    EXPECT_EQ(symbol->detail.substr(0, 80),
-              "220 characters of hidden text (the first by text colour #ffffff on background #f");
-    EXPECT_NE(symbol->detail.find("\"random words random words"), std::string::npos);
+    EXPECT_EQ(symbol->detail.substr(0, 73),
+              "220 characters in the background's colour (#ffffff on #ffffff): \"random w");
+    // Hidden by style: a preview line is fine, a long block is not.
+    std::string hiddenBlock;
+    for (int i = 0; i < 6; ++i) {
+        hiddenBlock += buster;
+    }
+    auto byStyle = check(
+        htmlMessage("<p>" + kWords + "</p><div style=\"display:none\">" + hiddenBlock + "</div>"));
+    ASSERT_NE(find(byStyle, "HTML_HIDDEN_TEXT"), nullptr);
+    EXPECT_NE(
+        find(byStyle, "HTML_HIDDEN_TEXT")->detail.find("1320 characters hidden by display:none"),
+        std::string::npos);
     ASSERT_NE(find(hidden, "HTML_TINY_FONT"), nullptr);
     // A newsletter's hidden preview line is not enough.
     auto preview = check(htmlMessage(
@@ -194,8 +204,9 @@ TEST(HtmlFeaturesCheck, ThresholdsAreSettings) {
 TEST(LinkDomains, ShownHostsAndTargets) {
     EXPECT_EQ(hostShownByLinkText(" https://WWW.Bank.example/login. "), "www.bank.example");
     EXPECT_EQ(hostShownByLinkText("(www.bank.example)"), "www.bank.example");
-    EXPECT_EQ(hostShownByLinkText("paypal.com"), "paypal.com");
-    EXPECT_EQ(hostShownByLinkText("bank.de/konto"), "bank.de");
+    EXPECT_EQ(hostShownByLinkText("https://bank.de/konto"), "bank.de");
+    // A bare domain is a brand named as often as a link's claim ("walmart.com").
+    EXPECT_EQ(hostShownByLinkText("paypal.com"), std::nullopt);
     EXPECT_EQ(hostShownByLinkText("Click here"), std::nullopt);
     EXPECT_EQ(hostShownByLinkText("invoice.pdf"), std::nullopt);
     EXPECT_EQ(hostShownByLinkText("v2.0"), std::nullopt);
