@@ -191,6 +191,7 @@ class FeatureReader {
     void closeElement(const std::string& name) {
         if (name == "a") {
             anchor_ = std::nullopt;
+            in_mailto_link_ = false;
         }
         // Only the nearest few open elements are searched: a stray close tag costs little.
         std::size_t searched = 0;
@@ -281,6 +282,7 @@ class FeatureReader {
                       std::optional<std::string> href) {
         if (name == "a") {
             anchor_ = std::nullopt;
+            in_mailto_link_ = href && lowerCase(std::string_view(*href).substr(0, 7)) == "mailto:";
             if (href) {
                 startAnchor(std::move(*href));
             }
@@ -378,7 +380,8 @@ class FeatureReader {
             }
             std::string decoded;
             if (auto used = decodeCharacterReference(html_, at, decoded)) {
-                escaped_in_word_ += countReference(html_.substr(at, used), decoded) ? 1 : 0;
+                bool letter = countReference(html_.substr(at, used), decoded);
+                escaped_in_word_ += letter && !in_mailto_link_ ? 1 : 0;
                 std::size_t inside = 0;
                 character(nextCodePoint(decoded, inside));
                 return at + used;
@@ -464,6 +467,7 @@ class FeatureReader {
     bool tiny_space_ = false;
     std::uint64_t escaped_in_word_ = 0;
     bool word_has_address_ = false;
+    bool in_mailto_link_ = false;  // its text is often an address written as references
     InvisibleCharacterCounter invisible_;
 };
 

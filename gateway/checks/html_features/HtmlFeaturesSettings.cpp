@@ -45,7 +45,7 @@ void appendHtmlFeaturesSettings(std::vector<SettingSpec>& specs) {
         "part says nothing)."));
     specs.push_back(numberSetting(
         "html_features.text_differs_max_shared", &C::html_features, &H::text_differs_max_shared,
-        0.2, 0.0, 1.0,
+        0.1, 0.0, 1.0,
         "HTML_TEXT_DIFFERS when the share of the smaller part's words that the other part "
         "has too is below this."));
     specs.push_back(integerSetting(

@@ -178,6 +178,10 @@ TEST(HtmlFeatureReader, CharacterReferencesAndEscapedLetters) {
         "&#106;&#111;&#101;&#64;x.example</a> &#86;&#105;&#97;gra");
     EXPECT_EQ(address.escaped_letters, 3u);
     EXPECT_EQ(address.character_references, 16u);
+    EXPECT_EQ(readHtmlFeatures("<a href=\"mailto:jo@x.example\">&#69;&#45;&#109;&#97;&#105;&#108; "
+                               "&#117;&#115;</a>")
+                  .escaped_letters,
+              0u);
 }
 
 TEST(HtmlFeatureReader, InvisibleCharactersInsideWords) {
