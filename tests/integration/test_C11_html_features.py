@@ -33,7 +33,10 @@ NEWSLETTER = (HEADERS.format(name="news", subject="Our winter catalogue") +
               "<p>Our winter catalogue has arrived with warm coats, wool scarves and leather "
               "boots for the whole family, and members save twenty percent until Sunday.</p>"
               "<p><a href=\"https://click.esp.example/c?u=https%3A%2F%2Fwww.shop.example%2F\">"
-              "www.shop.example</a></p><img src=\"https://esp.example/o.gif\" width=1 height=1>"
+              "www.shop.example</a></p><p style=\"font-size:11px\">You receive this newsletter "
+              "because you subscribed at www.shop.example. Shop Ltd, 1 High Street, Exampletown. "
+              "<a href=\"https://esp.example/unsubscribe\">Unsubscribe</a></p>"
+              "<img src=\"https://esp.example/o.gif\" width=1 height=1>"
               "</body></html>\r\n").encode()
 
 SYMBOLS = ["HTML_LINK_TEXT_OTHER_DOMAIN", "HTML_FORM", "HTML_PASSWORD_FIELD", "HTML_HIDDEN_TEXT"]

@@ -19,7 +19,7 @@ namespace {
 // little or no score.
 constexpr SymbolDefault kHtmlOnly{"HTML_ONLY", 0.1};               // 210 / 0 / 120
 constexpr SymbolDefault kTextDiffers{"HTML_TEXT_DIFFERS", 0.5};    // 0 / 0 / 0: untested
-constexpr SymbolDefault kMostlyImages{"HTML_MOSTLY_IMAGES", 1.0};  // 22 / 0 / 0
+constexpr SymbolDefault kMostlyImages{"HTML_MOSTLY_IMAGES", 1.0};  // 18 / 0 / 0
 constexpr SymbolDefault kHiddenText{"HTML_HIDDEN_TEXT", 1.5};      // 5 / 0 / 0
 constexpr SymbolDefault kTinyFont{"HTML_TINY_FONT", 1.0};          // 2 / 0 / 0
 constexpr SymbolDefault kLinkOtherDomain{"HTML_LINK_TEXT_OTHER_DOMAIN", 0.5};  // 2 / 0 / 3

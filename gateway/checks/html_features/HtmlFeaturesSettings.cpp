@@ -34,7 +34,7 @@ void appendHtmlFeaturesSettings(std::vector<SettingSpec>& specs) {
                        "Characters in a font of 2px or less from which HTML_TINY_FONT is scored."));
     specs.push_back(integerSetting(
         "html_features.mostly_images_max_characters", &C::html_features,
-        &H::mostly_images_max_characters, 200, 0, 1000000,
+        &H::mostly_images_max_characters, 150, 0, 1000000,
         "HTML_MOSTLY_IMAGES: an HTML part with an image (tracking pixels aside) and fewer "
         "characters of visible text than this."));
     specs.push_back(integerSetting(
