@@ -19,6 +19,7 @@
 #include "gateway/checks/header_shape/HeaderShapeCheck.hpp"
 #include "gateway/checks/header_syntax/HeaderSyntaxCheck.hpp"
 #include "gateway/checks/helo/HeloCheck.hpp"
+#include "gateway/checks/html_features/HtmlFeaturesCheck.hpp"
 #include "gateway/checks/limits/MessageLimitsCheck.hpp"
 #include "gateway/checks/lists/ListsCheck.hpp"
 #include "gateway/checks/local_senders/LocalSenderCheck.hpp"
@@ -59,6 +60,7 @@ const std::vector<CheckDescriptor>& checkRegistry() {
         receivedChainCheckDescriptor(),
         subjectShapeCheckDescriptor(),
         brokenMimeCheckDescriptor(),
+        htmlFeaturesCheckDescriptor(),
         urlFactsCheckDescriptor(),
         uriListCheckDescriptor(),
         rulesCheckDescriptor(),

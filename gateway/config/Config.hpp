@@ -225,6 +225,19 @@ struct HeaderForensicsSettings {
     std::vector<std::string> freemail_domains;
 };
 
+// [html_features] (C11): gateway/checks/html_features/; defaults in HtmlFeaturesSettings.cpp.
+struct HtmlFeaturesSettings {
+    bool enabled = true;
+    std::int64_t hidden_text_min_characters = 0;
+    std::int64_t same_colour_text_min_characters = 0;
+    std::int64_t tiny_font_min_characters = 0;
+    std::int64_t mostly_images_max_characters = 0;
+    std::int64_t text_differs_min_words = 0;
+    double text_differs_max_shared = 0;
+    std::int64_t escaped_letters_min = 0;
+    std::int64_t zero_width_min_in_words = 0;
+};
+
 struct MimeCheckSettings {
     bool enabled = true;
     double score_boundary = 0;
@@ -320,6 +333,7 @@ struct Config {
     UriListSettings uri_lists;
     UrlFactsSettings url_facts;
     PhraseSettings phrases;
+    HtmlFeaturesSettings html_features;
     MimeCheckSettings mime_checks;
     ScoringSettings scoring;
     ListSettings lists;

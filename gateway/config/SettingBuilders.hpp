@@ -193,6 +193,7 @@ void appendHeaderForensicsSettings(std::vector<SettingSpec>& specs);
 void appendUriListSettings(std::vector<SettingSpec>& specs);
 void appendUrlFactsSettings(std::vector<SettingSpec>& specs);
 void appendPhraseSettings(std::vector<SettingSpec>& specs);
+void appendHtmlFeaturesSettings(std::vector<SettingSpec>& specs);
 void appendMimeCheckSettings(std::vector<SettingSpec>& specs);
 void appendScoringSettings(std::vector<SettingSpec>& specs);
 void appendListSettings(std::vector<SettingSpec>& specs);

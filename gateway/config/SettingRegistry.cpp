@@ -195,6 +195,7 @@ std::vector<SettingSpec> buildRegistry() {
     appendPhraseSettings(specs);
     appendUrlFactsSettings(specs);
     appendUriListSettings(specs);
+    appendHtmlFeaturesSettings(specs);
     appendMimeCheckSettings(specs);
     appendScoringSettings(specs);
     appendListSettings(specs);

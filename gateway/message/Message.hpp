@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,8 @@ struct MessageEnvelope {
 
     bool authenticated() const { return !authenticated_user.empty(); }
 };
+
+struct HtmlFeatures;  // gateway/message/HtmlFeatures.hpp
 
 struct MessageHeader {
     std::string name;       // as written
@@ -51,6 +54,9 @@ struct MimePart {
     bool text_truncated = false;
     // HTML parts: the targets of its links and images (href, src), at most 64.
     std::vector<std::string> links;
+    // HTML parts: what the HTML does beyond its text (hidden text, images, forms, scripts,
+    // links and the text they show); null for other parts, so copying those costs nothing.
+    std::shared_ptr<const HtmlFeatures> html;
     std::string sha1;  // hex SHA-1 of the decoded content, when asked for (scan --digests)
     // A nested message's own headers (message/rfc822 parts only).
     std::vector<MessageHeader> headers;

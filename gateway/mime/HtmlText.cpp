@@ -46,8 +46,9 @@ bool isBlockTag(std::string_view name) {
 
 // Decodes "&...;" at html[i] (html[i] == '&'); returns how many bytes it used (0: none).
 std::size_t decodeReference(std::string_view html, std::size_t i, std::string& out) {
-    auto semicolon = html.find(';', i + 1);
-    if (semicolon == std::string_view::npos || semicolon - i > 12) {
+    // Looked for within reach only: a search to the end for every '&' is quadratic.
+    auto semicolon = html.substr(0, i + 13).find(';', i + 1);
+    if (semicolon == std::string_view::npos) {
         return 0;
     }
     std::string_view body = html.substr(i + 1, semicolon - i - 1);
@@ -288,6 +289,10 @@ std::string htmlToText(std::string_view html, std::size_t maxBytes) {
 
 std::string htmlToText(std::string_view html, std::size_t maxBytes, HtmlLinks& links) {
     return reduce(html, maxBytes, &links);
+}
+
+std::size_t decodeCharacterReference(std::string_view html, std::size_t at, std::string& out) {
+    return decodeReference(html, at, out);
 }
 
 }  // namespace mailgate

@@ -25,6 +25,10 @@ struct HtmlLinks {
 // The same, collecting link targets into `links`.
 std::string htmlToText(std::string_view html, std::size_t maxBytes, HtmlLinks& links);
 
+// Decodes the character reference at html[at] (html[at] == '&': "&amp;", "&#65;", "&#x41;")
+// onto `out`; returns how many bytes of `html` it took, 0 when there is none to decode.
+std::size_t decodeCharacterReference(std::string_view html, std::size_t at, std::string& out);
+
 // Appends the UTF-8 encoding of a code point (invalid ones become U+FFFD).
 void appendUtf8(std::string& out, unsigned long codePoint);
 

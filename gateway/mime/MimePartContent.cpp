@@ -1,11 +1,13 @@
 // One leaf part's content (see GmimeSupport.hpp): the file name, the transfer encoding
 // and whether its bytes really are base64 or quoted-printable, the decoded size and
-// digest, and for text parts the text in UTF-8 (HTML reduced), within the limits.
+// digest, and for text parts the text in UTF-8 (HTML reduced, and its features read),
+// within the limits.
 #include <strings.h>
 
 #include <cctype>
 
 #include "gateway/mime/GmimeSupport.hpp"
+#include "gateway/mime/HtmlFeatureReader.hpp"
 #include "gateway/mime/HtmlText.hpp"
 #include "gateway/util/Digests.hpp"
 
@@ -143,6 +145,7 @@ void keepText(const guint8* data, std::size_t size, MimePart& part, ParseContext
         HtmlLinks links;
         part.text = htmlToText(text, limit, links);
         part.links = std::move(links.targets);
+        part.html = std::make_shared<const HtmlFeatures>(readHtmlFeatures(text));
         part.text_truncated = text.size() > limit && part.text.size() >= limit;
     } else {
         part.text_truncated = text.size() > limit;

@@ -187,9 +187,9 @@ TEST(ContentStage, PolicySymbolsCountAndAuthenticatedMailCanSkip) {
     EXPECT_TRUE(result.verdict.spam);
     EXPECT_NE(find(result.verdict.symbols, "DNSBL_ZEN"), nullptr);
     // Every message check of the defaults ran (header syntax and shape, the Date, sender
-    // identity, mail client, Received chain, Subject shape, broken MIME, URL facts); the
-    // lists, rules and Bayes have nothing to say.
-    EXPECT_EQ(result.checks.size(), 9u);
+    // identity, mail client, Received chain, Subject shape, broken MIME, HTML features, URL
+    // facts); the lists, rules and Bayes have nothing to say.
+    EXPECT_EQ(result.checks.size(), 10u);
     EXPECT_TRUE(pipeline.isInbound(envelope));
     envelope.client_address = "127.0.0.1";  // relay.trusted_networks
     EXPECT_FALSE(pipeline.isInbound(envelope));
