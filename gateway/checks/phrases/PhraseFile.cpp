@@ -11,16 +11,10 @@
 #include <sstream>
 
 #include "gateway/config/ConfigDirectory.hpp"
+#include "gateway/config/TomlPosition.hpp"
 
 namespace mailgate {
 namespace {
-
-int lineOf(const toml::source_region& region) {
-    return static_cast<int>(region.begin.line);
-}
-int columnOf(const toml::source_region& region) {
-    return static_cast<int>(region.begin.column);
-}
 
 class PhraseFileReader {
   public:

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "gateway/config/ConfigDirectory.hpp"
+#include "gateway/config/TomlPosition.hpp"
 
 namespace mailgate {
 namespace {
@@ -73,13 +74,6 @@ std::string normalName(std::string_view text) {
         return "does_not_exist";
     }
     return out == "equal" ? "is_equal_to" : out == "not_equal" ? "is_not_equal_to" : out;
-}
-
-int lineOf(const toml::source_region& region) {
-    return static_cast<int>(region.begin.line);
-}
-int columnOf(const toml::source_region& region) {
-    return static_cast<int>(region.begin.column);
 }
 
 class RuleFileReader {
