@@ -1,6 +1,8 @@
 // The libmilter callbacks of mailgate-milter (see MilterCallbacks.hpp).
 #include "milter/MilterCallbacks.hpp"
 
+#include <fstream>
+#include <iterator>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <strings.h>
@@ -268,6 +270,33 @@ ContentDecision decide(MilterSession& session, const PolicyStageReading& stage) 
     return contentStage->decideNow(std::move(input));
 }
 
+// The quarantined recipients' copy written to the spool before the MTA hears anything;
+// without a writer, or when it fails, they are tempfailed (the MTA keeps the message).
+void holdQuarantined(MilterSession& session, ContentDecision& decision) {
+    if (installedContext->quarantine == nullptr) {
+        for (const auto& action : decision.plan.recipients) {
+            if (action.kind == RecipientActionKind::Quarantine) {
+                tempfailQuarantined(decision, "no quarantine in this process");
+                return;
+            }
+        }
+        return;
+    }
+    std::string fromFile;
+    std::string_view bytes = session.buffer->memory();
+    if (session.buffer->inFile()) {
+        std::ifstream input(session.buffer->path(), std::ios::binary);
+        fromFile.assign(std::istreambuf_iterator<char>(input), std::istreambuf_iterator<char>());
+        if (!input.good() && !input.eof()) {
+            tempfailQuarantined(decision, "cannot read the spilled message");
+            return;
+        }
+        bytes = fromFile;
+    }
+    QuarantineHoldRequest request{&session.envelope, session.mailgate_id, bytes};
+    installedContext->quarantine->hold(decision, request);
+}
+
 // The recipients whose own verdict differs from the delivered copy's, as "rcpt=action".
 std::string recipientVerdicts(const ContentDecision& decision) {
     std::string text;
@@ -350,6 +379,7 @@ sfsistat onEndOfMessage(SMFICTX* context) {
             session.policy_headers, settings.secret, session.envelope.client_address,
             session.envelope.sender, unixNow(), settings.max_age_s);
         ContentDecision decision = decide(session, stage);
+        holdQuarantined(session, decision);
         ++installedContext->messages_decided;
         sfsistat status = applyDecision(context, session, decision, stage.headers);
         logDecision(session, stage, decision);

@@ -23,6 +23,8 @@
 #include "gateway/daemon/DaemonStartup.hpp"
 #include "gateway/engine/ContentResolver.hpp"
 #include "gateway/engine/Services.hpp"
+#include "gateway/quarantine/QuarantineOperations.hpp"
+#include "gateway/quarantine/QuarantineWriter.hpp"
 #include "gateway/store/RedisClient.hpp"
 #include "gateway/util/Asio.hpp"
 #include "milter/ListenerStop.hpp"
@@ -96,6 +98,39 @@ bool openMilterSocket(const Config& config, Logger& logger) {
     return true;
 }
 
+// The quarantine spool, opened once (its settings need a restart); leftovers of a crash
+// are cleaned first. A spool that cannot be opened is logged; mail meant for the
+// quarantine is then tempfailed, never accepted.
+std::unique_ptr<QuarantineWriter> openQuarantine(const Config& config,
+                                                 std::shared_ptr<RedisClient> redis,
+                                                 Logger& logger) {
+    QuarantineSpoolSettings settings;
+    settings.max_bytes = static_cast<std::uint64_t>(config.quarantine.max_size_mb) << 20;
+    settings.max_entries = static_cast<std::uint64_t>(config.quarantine.max_entries);
+    std::string node = quarantineNodeName(config.quarantine);
+    auto spool = QuarantineSpool::open(config.quarantine.directory, settings);
+    if (!spool) {
+        logger.warning(LogLine("quarantine_unavailable")
+                           .add("directory", config.quarantine.directory)
+                           .add("reason", spool.error())
+                           .add("effect", "mail to quarantine is tempfailed"));
+        return std::make_unique<QuarantineWriter>(nullptr, spool.error(), std::move(redis), logger,
+                                                  node);
+    }
+    auto cleaned = (*spool)->removeLeftovers();
+    if (cleaned) {
+        logger.info(LogLine("quarantine_opened")
+                        .add("directory", config.quarantine.directory)
+                        .add("node", node)
+                        .add("removed_temporary_files", cleaned->temporary_files)
+                        .add("removed_orphan_messages", cleaned->orphan_bodies));
+    } else {
+        logger.warning(LogLine("quarantine_cleanup_failed").add("reason", cleaned.error()));
+    }
+    return std::make_unique<QuarantineWriter>(std::move(*spool), "", std::move(redis), logger,
+                                              node);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -129,7 +164,9 @@ int main(int argc, char** argv) {
         logger.error(LogLine("milter_dns_unavailable").add("reason", dns.problem));
     }
     std::thread ioThread([&io] { io.run(); });
+    auto quarantine = openQuarantine(*initial, services.redis, logger);
     MilterContext context(config, logger, services);
+    context.quarantine = quarantine.get();
     installMilterContext(&context);
     auto stopIo = [&] {
         services.redis->stop();

@@ -232,15 +232,15 @@ class Loading {
         if (config.policyd.listen.empty()) {
             report(where("policyd.listen"), "policyd.listen", "needs at least one address");
         }
-        // Refused rather than accepted silently: mail meant for the quarantine must not be
-        // delivered or lost because the quarantine does not exist yet.
-        if (config.scoring.spam_action == SpamAction::Quarantine) {
-            report(where("scoring.spam_action"), "scoring.spam_action",
-                   "\"quarantine\" is not available yet: use tag, delete or reject");
-        }
-        if (config.scoring.quarantine_threshold > 0) {
+        if (config.scoring.quarantine_threshold > 0 &&
+            config.scoring.quarantine_threshold < config.scoring.spam_threshold) {
             report(where("scoring.quarantine_threshold"), "scoring.quarantine_threshold",
-                   "the quarantine is not available yet: keep it 0");
+                   "must not be below scoring.spam_threshold");
+        }
+        if (config.scoring.quarantine_threshold > 0 && config.scoring.reject_threshold > 0 &&
+            config.scoring.quarantine_threshold > config.scoring.reject_threshold) {
+            report(where("scoring.quarantine_threshold"), "scoring.quarantine_threshold",
+                   "must not be above scoring.reject_threshold (0 turns either off)");
         }
         if (config.scoring.reject_threshold > 0 &&
             config.scoring.reject_threshold < config.scoring.spam_threshold) {

@@ -196,6 +196,7 @@ void appendPhraseSettings(std::vector<SettingSpec>& specs);
 void appendHtmlFeaturesSettings(std::vector<SettingSpec>& specs);
 void appendMimeCheckSettings(std::vector<SettingSpec>& specs);
 void appendScoringSettings(std::vector<SettingSpec>& specs);
+void appendQuarantineSettings(std::vector<SettingSpec>& specs);
 void appendListSettings(std::vector<SettingSpec>& specs);
 void appendAwlSettings(std::vector<SettingSpec>& specs);
 void appendBayesSettings(std::vector<SettingSpec>& specs);

@@ -198,6 +198,7 @@ std::vector<SettingSpec> buildRegistry() {
     appendHtmlFeaturesSettings(specs);
     appendMimeCheckSettings(specs);
     appendScoringSettings(specs);
+    appendQuarantineSettings(specs);
     appendListSettings(specs);
     appendAwlSettings(specs);
     appendBayesSettings(specs);

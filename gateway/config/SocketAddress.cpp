@@ -127,4 +127,23 @@ Result<SocketAddress> parseMilterSocketAddress(std::string_view text) {
     return inetAddress(rest.substr(at + 1), rest.substr(0, at), ipv6);
 }
 
+Result<SocketAddress> parseSmtpServerAddress(std::string_view text) {
+    if (startsWith(text, "[")) {
+        auto close = text.find(']');
+        if (close == std::string_view::npos) {
+            return makeError("expected [HOST]:PORT, got \"" + std::string(text) + "\"");
+        }
+        std::string_view after = text.substr(close + 1);
+        if (!after.empty() && !startsWith(after, ":")) {
+            return makeError("expected [HOST]:PORT, got \"" + std::string(text) + "\"");
+        }
+        return inetAddress(text.substr(1, close - 1), after.empty() ? "25" : after.substr(1), true);
+    }
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos) {
+        return inetAddress(text, "25", false);
+    }
+    return inetAddress(text.substr(0, colon), text.substr(colon + 1), false);
+}
+
 }  // namespace mailgate

@@ -26,5 +26,8 @@ struct SocketAddress {
 Result<SocketAddress> parsePostfixSocketAddress(std::string_view text);
 // libmilter notation: "inet:10041@127.0.0.1", "inet6:10041@::1", "unix:/path", "local:/path".
 Result<SocketAddress> parseMilterSocketAddress(std::string_view text);
+// An SMTP server as Postfix writes a next hop: "HOST", "HOST:PORT", "[HOST]:PORT" or
+// "[IPV6]:PORT"; the port is 25 when absent. Only an address or name: no MX lookup.
+Result<SocketAddress> parseSmtpServerAddress(std::string_view text);
 
 }  // namespace mailgate

@@ -147,6 +147,13 @@ Verdict Scorer::decide(std::vector<Symbol> symbols, const std::optional<SmtpRepl
         verdict.action = VerdictAction::Reject;
         verdict.reply = rejectReply("5.7.1", "Message rejected as spam (score " + score + ")");
         verdict.reason = "score " + score + " >= reject_threshold";
+    } else if (settings_.quarantine_threshold > 0 &&
+               verdict.score >= settings_.quarantine_threshold) {
+        verdict.action = VerdictAction::Quarantine;
+        verdict.reason = "score " + score + " >= quarantine_threshold";
+    } else if (verdict.spam && spamAction == SpamAction::Quarantine) {
+        verdict.action = VerdictAction::Quarantine;
+        verdict.reason = "spam, spam_action quarantine";
     } else if (verdict.spam && spamAction == SpamAction::Reject) {
         verdict.action = VerdictAction::Reject;
         verdict.reply = rejectReply("5.7.1", "Message rejected as spam (score " + score + ")");

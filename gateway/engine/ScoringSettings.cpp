@@ -53,12 +53,12 @@ void appendScoringSettings(std::vector<SettingSpec>& specs) {
          {"delete", SpamAction::Delete},
          {"reject", SpamAction::Reject}},
         "tag",
-        "What happens to spam: tag (deliver with the headers and Subject tag), quarantine (not "
-        "available yet: a config error), delete (accept and discard), reject (550 5.7.1 at end "
-        "of DATA)."));
+        "What happens to spam: tag (deliver with the headers and Subject tag), quarantine (held "
+        "in the quarantine spool for review, docs/quarantine.md), delete (accept and discard), "
+        "reject (550 5.7.1 at end of DATA)."));
     specs.push_back(threshold("quarantine_threshold", &S::quarantine_threshold, 0.0,
                               "0: off. A message scoring at least this is quarantined whatever "
-                              "spam_action says (not available yet: a config error)."));
+                              "spam_action says (between spam_threshold and reject_threshold)."));
     specs.push_back(threshold("reject_threshold", &S::reject_threshold, 0.0,
                               "0: off. A message scoring at least this is rejected at end of "
                               "DATA (550 5.7.1) whatever spam_action says."));

@@ -172,6 +172,56 @@ Result<RedisReply> RedisConnection::command(const std::vector<std::string>& argu
     return reply;
 }
 
+Result<std::vector<RedisReply>> RedisConnection::pipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+    std::lock_guard lock(mutex_);
+    if (context_ == nullptr) {
+        if (Clock::now() < nextAttempt_) {
+            return makeError("redis unavailable (waiting before reconnecting)");
+        }
+        auto connected = connectLocked();
+        if (!connected) {
+            failLocked(connected.error());
+            return makeError("redis unavailable: " + connected.error());
+        }
+    }
+    ++waits_;
+    for (const auto& arguments : commands) {
+        std::vector<const char*> pointers;
+        std::vector<std::size_t> lengths;
+        for (const auto& argument : arguments) {
+            pointers.push_back(argument.data());
+            lengths.push_back(argument.size());
+        }
+        if (redisAppendCommandArgv(context_, static_cast<int>(arguments.size()), pointers.data(),
+                                   lengths.data()) != REDIS_OK) {
+            std::string reason = std::string("cannot queue a command: ") + context_->errstr;
+            failLocked(reason);
+            return makeError("redis unavailable: " + reason);
+        }
+    }
+    std::vector<RedisReply> replies;
+    replies.reserve(commands.size());
+    for (std::size_t index = 0; index < commands.size(); ++index) {
+        void* raw = nullptr;
+        if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
+            std::string reason =
+                context_->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)
+                    ? std::string("command timed out")
+                    : std::string("connection lost: ") + context_->errstr;
+            failLocked(reason);
+            return makeError("redis unavailable: " + reason);
+        }
+        replies.push_back(copyHiredisReply(*static_cast<redisReply*>(raw)));
+        freeReplyObject(raw);
+        if (isLoadingReply(replies.back())) {
+            failLocked("redis is loading its dataset");
+            return makeError("redis unavailable: redis is loading its dataset");
+        }
+    }
+    return replies;
+}
+
 Result<std::vector<std::string>> RedisConnection::scanKeys(const std::string& pattern) {
     std::vector<std::string> keys;
     std::string cursor = "0";

@@ -34,6 +34,10 @@ class RedisConnection {
 
     // Sends one command. Connects first if needed and allowed by the backoff.
     Result<RedisReply> command(const std::vector<std::string>& arguments);
+    // Several commands written at once and their answers read in order (one wait for all,
+    // not one per command); an error when the connection fails on the way, after which
+    // nothing is known of the commands not answered.
+    Result<std::vector<RedisReply>> pipeline(const std::vector<std::vector<std::string>>& commands);
     // Every key matching the glob `pattern` (prefix included), by SCAN, never KEYS, so a
     // big Redis is not blocked.
     Result<std::vector<std::string>> scanKeys(const std::string& pattern);

@@ -73,6 +73,9 @@ class MailgateDaemon(ProcessService):
         and pass it to write_config() or reload()."""
         base = mailgate_config.base_config(self.redis, self.policyd_listen(),
                                            self.milter_socket(), self.log_level)
+        # Each daemon's quarantine spool in its own directory (mailgatectl run with this
+        # config file sees the same one).
+        base["quarantine"] = {"directory": str(self.directory / "quarantine")}
         return mailgate_config.merge_config(base, self.extra_config)
 
     # The other daemon's section names an unused path in this daemon's own directory;

@@ -24,6 +24,8 @@ POSTFIX_USER = "postfix"
 # The wiring a postmaster copies (docs/postfix-integration.md); every instance uses it.
 DOCUMENTED_MAIN_CF = Path(__file__).resolve().parents[2] / "config" / "postfix" / "main.cf"
 DOCUMENTED_MASTER_CF = Path(__file__).resolve().parents[2] / "config" / "postfix" / "master.cf"
+# The quarantine release service of master.cf, moved to a free port per instance.
+DOCUMENTED_RELEASE_SERVICE = "127.0.0.1:10025"
 
 
 class PostfixCommandError(RuntimeError):
@@ -50,6 +52,8 @@ class PostfixInstance(LoggedService):
         self.host = ports.LOOPBACK
         self.smtp_port = smtp_port
         self.relay_port = relay_port
+        # The documented release service (quarantine.release_server), on a port of its own.
+        self.release_port = ports.free_port()
         self.policy_service = policy_service
         self.milter_socket = milter_socket
         self.extra_main_cf = dict(extra_main_cf or {})
@@ -126,6 +130,7 @@ class PostfixInstance(LoggedService):
         # here), the documented smtpd line of config/postfix/master.cf on one loopback
         # port, and the postlog service maillog_file needs.
         smtpd = "\n".join(line.replace("smtp ", f"{self.host}:{self.smtp_port} ", 1)
+                          .replace(DOCUMENTED_RELEASE_SERVICE, f"{self.host}:{self.release_port}", 1)
                           for line in documented_master_cf_services())
         return f"""\
 # Written by devgateway for a private test instance; rewritten on every start.

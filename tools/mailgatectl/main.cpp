@@ -28,6 +28,7 @@ void printUsage(std::ostream& out) {
            "  awl list|show|remove ...  the auto-whitelist's history in Redis\n"
            "  learn --spam|--ham|--forget PATH...  teach the statistical filter\n"
            "  bayes stats                what the statistical filter has learned\n"
+           "  quarantine list|search|show|release|delete|reindex|expire ...  the quarantine\n"
            "  scan [--sender A] [--rcpt A]... [--client-ip IP] [--json] FILE...\n"
            "                       run the content checks on message files, print the verdict\n"
            "  version              print the version\n";
@@ -97,6 +98,9 @@ int main(int argc, char** argv) {
     }
     if (line.command == "bayes") {
         return runBayes(line);
+    }
+    if (line.command == "quarantine") {
+        return runQuarantine(line);
     }
     if (line.command == "redis-ping") {
         return runRedisPing(line);

@@ -195,12 +195,6 @@ class RuleFileReader {
                 {"delete", RuleAction::Delete},
                 {"deliver", RuleAction::Deliver}},
                rule.action);
-        if (rule.action == RuleAction::Quarantine) {
-            // Refused rather than accepted silently, as scoring.spam_action is.
-            report(lineOf(key.source()), columnOf(key.source()), "rule.action",
-                   "\"quarantine\" is not available yet: use delete, deliver or "
-                   "same_as_spam_setting");
-        }
     }
 
     void readConditions(const toml::key& key, const toml::node& value, RuleDefinition& rule) {

@@ -14,7 +14,8 @@ std::optional<SpamAction> ruleSpamAction(RuleAction action) {
             return SpamAction::Delete;
         case RuleAction::Deliver:
             return SpamAction::Tag;
-        case RuleAction::Quarantine:  // refused by the loader until the quarantine exists
+        case RuleAction::Quarantine:
+            return SpamAction::Quarantine;
         case RuleAction::SameAsSpamSetting:
             return std::nullopt;
     }

@@ -305,17 +305,24 @@ TEST(ExampleConfig, LoadsAndMentionsEverySetting) {
     }
 }
 
-TEST(ConfigLoader, QuarantineIsRefusedUntilItExists) {
-    auto byAction = load("[scoring]\nspam_action = \"quarantine\"\n");
-    ASSERT_FALSE(byAction.ok());
-    EXPECT_NE(byAction.problems[0].describe().find("test.toml:2:"), std::string::npos);
-    EXPECT_NE(byAction.problems[0].message.find("not available yet"), std::string::npos);
-    EXPECT_FALSE(load("[scoring]\nquarantine_threshold = 8.0\n").ok());
+TEST(ConfigLoader, QuarantineThresholdsAreOrdered) {
+    EXPECT_TRUE(load("[scoring]\nspam_action = \"quarantine\"\n").ok());
+    EXPECT_TRUE(load("[scoring]\nquarantine_threshold = 8.0\nreject_threshold = 12.0\n").ok());
+    auto below = load("[scoring]\nspam_threshold = 5.0\nquarantine_threshold = 4.0\n");
+    ASSERT_FALSE(below.ok());
+    EXPECT_NE(below.problems[0].describe().find("test.toml:3:"), std::string::npos);
+    EXPECT_NE(below.problems[0].message.find("spam_threshold"), std::string::npos);
+    EXPECT_FALSE(load("[scoring]\nquarantine_threshold = 15.0\nreject_threshold = 12.0\n").ok());
     EXPECT_FALSE(load("[scoring]\nspam_threshold = 6.0\nreject_threshold = 4.0\n").ok());
     EXPECT_TRUE(load("[scoring]\nspam_action = \"delete\"\nreject_threshold = 12.0\n").ok());
     auto weight = load("[scoring]\nsymbol_weights = [\"lower=1\"]\n");
     ASSERT_FALSE(weight.ok());
     EXPECT_NE(weight.problems[0].message.find("upper case"), std::string::npos);
+    auto server = load("[quarantine]\nrelease_server = \"[::1\"\n");
+    ASSERT_FALSE(server.ok());
+    EXPECT_NE(server.problems[0].message.find("[HOST]:PORT"), std::string::npos);
+    EXPECT_FALSE(load("[quarantine]\nnode = \"a/b\"\n").ok());
+    EXPECT_TRUE(load("[quarantine]\nrelease_server = \"[192.0.2.25]:25\"\nnode = \"mx1\"\n").ok());
 }
 
 TEST(ConfigLoader, EntryFilesAreReadWithFileAndLine) {
