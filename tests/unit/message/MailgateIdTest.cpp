@@ -25,3 +25,15 @@ TEST(MailgateId, GeneratedIdsAreDistinctAndWellFormed) {
     }
     EXPECT_EQ(seen.size(), 10000u);
 }
+
+TEST(MailgateId, TimeIsReadBackFromWellFormedIdsOnly) {
+    EXPECT_EQ(millisecondsOfMailgateId(MailgateIdGenerator::format(1709294400000, 77)),
+              1709294400000u);
+    MailgateIdGenerator generator;
+    EXPECT_TRUE(millisecondsOfMailgateId(generator.next()).has_value());
+    for (std::string_view bad :
+         {"", "01HQZ5V7G00000000", "01HQZ5V7G0000000011", "01hqz5v7g000000001",
+          "01HQZ5V7GI00000001", "../../../etc/passwd", "01HQZ5V7G0/0000001"}) {
+        EXPECT_FALSE(millisecondsOfMailgateId(bad).has_value()) << bad;
+    }
+}
