@@ -17,7 +17,8 @@ targets=(PolicyRequest:policy_request ConfigLoader:config SocketAddress:socket_a
   DnsblZone:dnsbl_zone SpfRecord:spf_record SpfMacro:spf_macro ListEntry:list_entry
   PolicyStageHeader:policy_stage_header MimeMessage:mime_message RuleFile:rule_file
   BayesTokenizer:bayes_tokenizer MboxReader:mbox_reader MailDate:mail_date PhraseFile:phrase_file
-  ReceivedField:received_field UrlExtractor:url_extractor HtmlFeatures:html_features)
+  ReceivedField:received_field UrlExtractor:url_extractor HtmlFeatures:html_features
+  SmtpReply:smtp_reply)
 names=("${targets[@]%%:*}")
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
