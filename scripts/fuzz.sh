@@ -18,7 +18,7 @@ targets=(PolicyRequest:policy_request ConfigLoader:config SocketAddress:socket_a
   PolicyStageHeader:policy_stage_header MimeMessage:mime_message RuleFile:rule_file
   BayesTokenizer:bayes_tokenizer MboxReader:mbox_reader MailDate:mail_date PhraseFile:phrase_file
   ReceivedField:received_field UrlExtractor:url_extractor HtmlFeatures:html_features
-  QuarantineMetadata:quarantine_metadata)
+  QuarantineMetadata:quarantine_metadata SmtpReply:smtp_reply)
 names=("${targets[@]%%:*}")
 
 CC=clang CXX=clang++ cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
