@@ -1,8 +1,6 @@
 // The libmilter callbacks of mailgate-milter (see MilterCallbacks.hpp).
 #include "milter/MilterCallbacks.hpp"
 
-#include <fstream>
-#include <iterator>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <strings.h>
@@ -11,6 +9,8 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include "gateway/engine/PolicyStageHeader.hpp"

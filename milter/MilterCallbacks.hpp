@@ -13,10 +13,10 @@
 #include "gateway/config/ConfigHolder.hpp"
 #include "gateway/config/SnapshotCache.hpp"
 #include "gateway/engine/ContentStage.hpp"
-#include "gateway/quarantine/QuarantineWriter.hpp"
 #include "gateway/engine/Services.hpp"
 #include "gateway/log/Logger.hpp"
 #include "gateway/message/MailgateId.hpp"
+#include "gateway/quarantine/QuarantineWriter.hpp"
 
 namespace mailgate {
 
@@ -36,7 +36,7 @@ struct MilterContext {
     const Services& services;  // the Redis client on the milter's I/O thread, counters
     MailgateIdGenerator ids;
     SnapshotCache<ContentStage> stages;
-    QuarantineWriter* quarantine = nullptr;  // the spool writer, set by main
+    QuarantineWriter* quarantine = nullptr;          // the spool writer, set by main
     std::atomic<std::uint64_t> messages_decided{0};  // for the milter_stopped line
 };
 

@@ -268,13 +268,13 @@ struct ScoringSettings {
 
 // [quarantine] (E1, E2): gateway/quarantine/, docs/quarantine.md.
 struct QuarantineSettings {
-    std::string directory;           // the spool: bodies and metadata files
-    std::string node;                // this gateway's name in entries ("" = the host name)
-    std::int64_t max_size_mb = 0;    // 0: no limit
-    std::int64_t max_entries = 0;    // 0: no limit
+    std::string directory;         // the spool: bodies and metadata files
+    std::string node;              // this gateway's name in entries ("" = the host name)
+    std::int64_t max_size_mb = 0;  // 0: no limit
+    std::int64_t max_entries = 0;  // 0: no limit
     std::int64_t retention_days = 0;
-    std::string release_server;      // host:port that receives released copies
-    std::string release_helo;        // "" = the node name
+    std::string release_server;  // host:port that receives released copies
+    std::string release_helo;    // "" = the node name
     std::int64_t release_timeout_ms = 0;
     std::int64_t release_claim_s = 0;  // how long a release in flight holds its claim
 };

@@ -1,6 +1,8 @@
 // The per-recipient plan and its collapse into one answer (see ActionPlan.hpp).
 #include "gateway/engine/ActionPlan.hpp"
 
+#include <algorithm>
+
 namespace mailgate {
 
 const char* recipientActionName(RecipientActionKind kind) {
@@ -57,6 +59,14 @@ MessageAnswer ActionPlan::collapse() const {
         if (firstReject) {
             answer.reply = firstReject->reply;
         }
+        return answer;
+    }
+    // Every copy in the quarantine (or deleted), none through the MTA: nothing to deliver.
+    bool throughTheMta = std::any_of(recipients.begin(), recipients.end(), [](const auto& action) {
+        return action.kind != Kind::Delete && action.kind != Kind::Quarantine;
+    });
+    if (!throughTheMta) {
+        answer.kind = MessageAnswer::Kind::Discard;
         return answer;
     }
     for (const auto& action : recipients) {

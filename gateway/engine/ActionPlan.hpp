@@ -5,7 +5,9 @@
 //   1. a tempfail for anyone tempfails the message: the sender retries, nothing is lost;
 //   2. when nobody gets a copy, a reject for anyone rejects the message (the sender is
 //      told), otherwise it is discarded (every recipient's verdict was delete);
-//   3. otherwise the message is accepted: deleted recipients are removed, redirected
+//   3. when every copy is quarantined or deleted, the message is discarded (once the
+//      quarantine holds it);
+//   4. otherwise the message is accepted: deleted recipients are removed, redirected
 //      ones replaced or joined by their new address, quarantined ones removed once the
 //      quarantine holds their copy; a recipient whose own verdict is reject still gets the
 //      copy, marked as spam, because it cannot be refused for them alone and removing it

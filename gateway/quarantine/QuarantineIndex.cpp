@@ -67,8 +67,7 @@ std::optional<std::int64_t> integerFrom(std::string_view text) {
 std::string oneLine(std::string_view text) {
     std::string line(text.substr(0, 1000));
     std::replace_if(
-        line.begin(), line.end(), [](char c) { return c == '\t' || c == '\r' || c == '\n'; },
-        ' ');
+        line.begin(), line.end(), [](char c) { return c == '\t' || c == '\r' || c == '\n'; }, ' ');
     return line;
 }
 
@@ -98,8 +97,8 @@ std::string encodeRecipientStatus(const RecipientStatus& status) {
                std::to_string(releasing->claim_expires);
     }
     if (const auto* released = std::get_if<RecipientReleased>(&status)) {
-        return "released\t" + std::to_string(released->time) + "\t" + oneLine(released->by) +
-               "\t" + oneLine(released->server_reply);
+        return "released\t" + std::to_string(released->time) + "\t" + oneLine(released->by) + "\t" +
+               oneLine(released->server_reply);
     }
     if (const auto* deleted = std::get_if<RecipientDeleted>(&status)) {
         return "deleted\t" + std::to_string(deleted->time) + "\t" + oneLine(deleted->by);
@@ -341,9 +340,9 @@ bool QuarantineIndex::matches(const QuarantineQuery& query, const QuarantineSumm
         return false;
     }
     if (!query.status.empty()) {
-        return std::any_of(summary.recipients.begin(), summary.recipients.end(), [&](const auto& r) {
-            return recipientStatusName(r.status) == query.status;
-        });
+        return std::any_of(
+            summary.recipients.begin(), summary.recipients.end(),
+            [&](const auto& r) { return recipientStatusName(r.status) == query.status; });
     }
     return true;
 }
@@ -363,8 +362,12 @@ RedisCommand QuarantineIndex::claimCommand(std::string_view id, std::string_view
 
 RedisCommand QuarantineIndex::unclaimCommand(std::string_view id, std::string_view recipient,
                                              std::string_view token) const {
-    return {"EVAL", kUnclaimScript, "1", entryKey(id),
-            std::string(kStatusField) + lowerCase(recipient), oneLine(token)};
+    return {"EVAL",
+            kUnclaimScript,
+            "1",
+            entryKey(id),
+            std::string(kStatusField) + lowerCase(recipient),
+            oneLine(token)};
 }
 
 }  // namespace mailgate

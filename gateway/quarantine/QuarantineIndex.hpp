@@ -37,10 +37,10 @@ struct QuarantineSummary {
 };
 
 struct QuarantineQuery {
-    std::string sender;     // exact address, any case
-    std::string recipient;  // exact address, any case
-    std::string subject;    // words that must all be in the Subject
-    std::string reason;     // the reason's kind: "spam", "rule", "virus"
+    std::string sender;                 // exact address, any case
+    std::string recipient;              // exact address, any case
+    std::string subject;                // words that must all be in the Subject
+    std::string reason;                 // the reason's kind: "spam", "rule", "virus"
     std::optional<std::int64_t> since;  // unix seconds, inclusive
     std::optional<std::int64_t> until;
     std::optional<double> min_score;
@@ -98,8 +98,7 @@ class QuarantineIndex {
     // token until `expires`. The answer is "claimed", "busy" (someone else's claim
     // holds), "released", "deleted" or "missing" (no such entry or recipient).
     RedisCommand claimCommand(std::string_view id, std::string_view recipient,
-                              std::string_view token, std::int64_t now,
-                              std::int64_t expires) const;
+                              std::string_view token, std::int64_t now, std::int64_t expires) const;
     // Gives a claim back (the release failed): releasing with this token becomes
     // quarantined again; anything else is left alone.
     RedisCommand unclaimCommand(std::string_view id, std::string_view recipient,

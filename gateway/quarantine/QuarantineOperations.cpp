@@ -241,8 +241,10 @@ std::vector<RecipientOutcome> QuarantineOperations::notHere(
             outcome.detail = "held on node " + summary->node + ": run this there";
         }
     } else {
-        outcome.detail += " in this node's spool (the index, which could name its node, is "
-                          "unavailable: " + reply.error() + ")";
+        outcome.detail +=
+            " in this node's spool (the index, which could name its node, is "
+            "unavailable: " +
+            reply.error() + ")";
     }
     std::vector<RecipientOutcome> outcomes;
     for (const auto& recipient : recipients.empty() ? std::vector<std::string>{"*"} : recipients) {
@@ -303,12 +305,12 @@ std::vector<RecipientOutcome> QuarantineOperations::release(const std::string& i
             continue;
         }
         if (!isHeld(recipient->status)) {
-            outcomes.push_back({recipient->address, Kind::AlreadyDone,
-                                describeDone(recipient->status)});
+            outcomes.push_back(
+                {recipient->address, Kind::AlreadyDone, describeDone(recipient->status)});
             continue;
         }
-        auto claim = redis_.command(
-            index_.claimCommand(id, recipient->address, token, now, expires));
+        auto claim =
+            redis_.command(index_.claimCommand(id, recipient->address, token, now, expires));
         if (claim && claim->text == "missing") {  // the index lost it: put it back first
             if (index(entry)) {
                 claim = redis_.command(
@@ -322,11 +324,11 @@ std::vector<RecipientOutcome> QuarantineOperations::release(const std::string& i
         } else if (claim->text == "claimed") {
             claimed.push_back(recipient->address);
         } else if (claim->text == "busy") {
-            outcomes.push_back({recipient->address, Kind::Busy,
-                                "another release of this copy is under way"});
+            outcomes.push_back(
+                {recipient->address, Kind::Busy, "another release of this copy is under way"});
         } else {
-            outcomes.push_back({recipient->address, Kind::AlreadyDone,
-                                "the index says " + claim->text});
+            outcomes.push_back(
+                {recipient->address, Kind::AlreadyDone, "the index says " + claim->text});
         }
     }
     if (!claimed.empty()) {
@@ -365,8 +367,8 @@ std::vector<RecipientOutcome> QuarantineOperations::release(const std::string& i
                     });
                 std::string detail = released.server_reply;
                 if (!written) {
-                    detail += " (delivered, but the spool could not record it: " +
-                              written.error() + ")";
+                    detail +=
+                        " (delivered, but the spool could not record it: " + written.error() + ")";
                 }
                 record(id, QuarantineRecipient{address, released});
                 outcomes.push_back({address, Kind::Done, detail});
@@ -399,8 +401,8 @@ std::vector<RecipientOutcome> QuarantineOperations::remove(const std::string& id
     std::vector<RecipientOutcome> outcomes;
     std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
     RecipientDeleted deleted{now, actor};
-    auto written = spool_->updateRecipients(
-        id, [&](std::vector<QuarantineRecipient>& all) -> Result<void> {
+    auto written =
+        spool_->updateRecipients(id, [&](std::vector<QuarantineRecipient>& all) -> Result<void> {
             outcomes.clear();
             for (const auto& wanted : recipients) {
                 auto found = std::find_if(all.begin(), all.end(), [&](const auto& one) {

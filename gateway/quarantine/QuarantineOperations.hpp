@@ -74,8 +74,7 @@ class QuarantineOperations {
                                           const std::string& actor);
     // Marks the copies deleted; with `purge`, once no copy is held any more, the entry's
     // files and index go too.
-    std::vector<RecipientOutcome> remove(const std::string& id,
-                                         std::vector<std::string> recipients,
+    std::vector<RecipientOutcome> remove(const std::string& id, std::vector<std::string> recipients,
                                          const std::string& actor, bool purge);
     Result<ReindexReport> reindex();
     // Removes this node's entries older than quarantine.retention_days, then their index.

@@ -64,11 +64,11 @@ void appendQuarantineSettings(std::vector<SettingSpec>& specs) {
                       "service (config/postfix/master.cf, 127.0.0.1:10025) so the copy is "
                       "not filtered again. Release counts only after its 250 to DATA."),
         checkServer));
-    specs.push_back(stringSetting("quarantine.release_helo", &C::quarantine, &Q::release_helo,
-                                  "", "The EHLO name of releases. Empty: the node name."));
+    specs.push_back(stringSetting("quarantine.release_helo", &C::quarantine, &Q::release_helo, "",
+                                  "The EHLO name of releases. Empty: the node name."));
     specs.push_back(integerSetting(
-        "quarantine.release_timeout_ms", &C::quarantine, &Q::release_timeout_ms, 30000, 100,
-        600000, "The longest a release waits for each SMTP step of the release server."));
+        "quarantine.release_timeout_ms", &C::quarantine, &Q::release_timeout_ms, 30000, 100, 600000,
+        "The longest a release waits for each SMTP step of the release server."));
     specs.push_back(integerSetting(
         "quarantine.release_claim_s", &C::quarantine, &Q::release_claim_s, 600, 10, 86400,
         "How long a release in flight keeps the recipient's claim: a second release of the "

@@ -147,20 +147,21 @@ void QuarantineWriter::indexLater(const QuarantineEntry& entry) {
     auto remaining = std::make_shared<std::atomic<std::size_t>>(commands.size());
     auto failed = std::make_shared<std::atomic<bool>>(false);
     for (auto& command : commands) {
-        redis_->send(std::move(command), [this, entry, remaining, failed](Result<RedisReply> reply) {
-            if (!reply || reply->isError()) {
-                failed->store(true);
-            }
-            if (remaining->fetch_sub(1) == 1 && failed->load()) {
-                logger_.warning(LogLine("quarantine_index_deferred")
-                                    .add("mailgate_id", entry.mailgate_id)
-                                    .add("reason", reply ? reply->text : reply.error()));
-                std::lock_guard lock(pending_mutex_);
-                if (pending_.size() < kMostPending) {
-                    pending_.push_back(entry);
+        redis_->send(
+            std::move(command), [this, entry, remaining, failed](Result<RedisReply> reply) {
+                if (!reply || reply->isError()) {
+                    failed->store(true);
                 }
-            }
-        });
+                if (remaining->fetch_sub(1) == 1 && failed->load()) {
+                    logger_.warning(LogLine("quarantine_index_deferred")
+                                        .add("mailgate_id", entry.mailgate_id)
+                                        .add("reason", reply ? reply->text : reply.error()));
+                    std::lock_guard lock(pending_mutex_);
+                    if (pending_.size() < kMostPending) {
+                        pending_.push_back(entry);
+                    }
+                }
+            });
     }
 }
 

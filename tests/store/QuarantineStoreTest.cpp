@@ -70,11 +70,11 @@ struct Fixture {
     std::vector<std::string> found(QuarantineQuery query) {
         auto page = operations->search(query);
         EXPECT_TRUE(page.ok()) << page.error();
-        std::vector<std::string> ids;
+        std::vector<std::string> found;
         for (const auto& entry : page->entries) {
-            ids.push_back(entry.id);
+            found.push_back(entry.id);
         }
-        return ids;
+        return found;
     }
 };
 
@@ -141,8 +141,7 @@ TEST(QuarantineStore, OneOfTwoClaimsWinsAndOnlyItsHolderGivesItBack) {
     ASSERT_TRUE(back.ok());
     EXPECT_EQ(back->integer, 1);
     EXPECT_EQ(claim("three", 1702), "claimed");
-    auto unknown = fixture.redis->command(
-        index.claimCommand(id, "mallory@example.com", "x", 1, 2));
+    auto unknown = fixture.redis->command(index.claimCommand(id, "mallory@example.com", "x", 1, 2));
     ASSERT_TRUE(unknown.ok());
     EXPECT_EQ(unknown->text, "missing");
 }
@@ -194,9 +193,9 @@ TEST(QuarantineStore, ReindexRebuildsWhatRedisLostAndDropsStaleEntries) {
     auto kept = fixture.hold("a@spam.example", {"alice@example.com"}, "kept", 9);
     auto gone = fixture.hold("b@spam.example", {"bob@example.com"}, "gone", 9);
     ASSERT_TRUE(fixture.spool->remove(gone.mailgate_id).ok());  // removed while Redis was away
-    ASSERT_TRUE(fixture.redis->command({"DEL", fixture.redis->key(
-                                                   "quarantine:{quarantine}:entry:" +
-                                                   kept.mailgate_id)})
+    ASSERT_TRUE(fixture.redis
+                    ->command({"DEL", fixture.redis->key("quarantine:{quarantine}:entry:" +
+                                                         kept.mailgate_id)})
                     .ok());
     auto report = fixture.operations->reindex();
     ASSERT_TRUE(report.ok()) << report.error();

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <optional>
 
+#include "gateway/engine/Scorer.hpp"
 #include "gateway/log/LogLine.hpp"
 #include "gateway/quarantine/QuarantineOperations.hpp"
 #include "tools/mailgatectl/CommandSetup.hpp"
@@ -132,10 +133,11 @@ std::optional<Options> parseOptions(const std::vector<std::string>& arguments) {
     }
     const std::string& action = options.action;
     bool takesId = action == "show" || action == "release" || action == "delete";
-    bool takesNothing = action == "list" || action == "search" || action == "reindex" ||
-                        action == "expire";
+    bool takesNothing =
+        action == "list" || action == "search" || action == "reindex" || action == "expire";
     if ((!takesId && !takesNothing) || (takesId && options.words.empty()) ||
-        (takesNothing && !options.words.empty()) || (action == "show" && options.words.size() > 1)) {
+        (takesNothing && !options.words.empty()) ||
+        (action == "show" && options.words.size() > 1)) {
         return std::nullopt;
     }
     return options;

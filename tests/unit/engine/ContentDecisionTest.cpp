@@ -168,6 +168,12 @@ TEST(ActionPlan, OneAnswerPerMessage) {
     EXPECT_EQ(rejected.kind, MessageAnswer::Kind::Reject) << "nobody gets a copy: say so";
     EXPECT_EQ(rejected.reply->status, "5.7.1");
     EXPECT_EQ(plan({Kind::Delete, Kind::Delete}).kind, MessageAnswer::Kind::Discard);
+    EXPECT_EQ(plan({Kind::Quarantine, Kind::Delete}).kind, MessageAnswer::Kind::Discard)
+        << "every copy is in the quarantine: nothing goes through the MTA";
+    auto held = plan({Kind::Quarantine, Kind::Reject});
+    EXPECT_EQ(held.kind, MessageAnswer::Kind::Accept) << "the quarantine holds a copy: no reject";
+    EXPECT_EQ(held.remove_recipients, std::vector<std::string>{"r0@example.org"});
+    EXPECT_EQ(held.delivered_instead_of_rejected, std::vector<std::string>{"r1@example.org"});
     auto mixed = plan({Kind::Accept, Kind::Delete, Kind::Reject, Kind::Redirect});
     EXPECT_EQ(mixed.kind, MessageAnswer::Kind::Accept);
     EXPECT_EQ(mixed.remove_recipients,
