@@ -6,8 +6,12 @@
 # release to a server answering 452 or down fails, says so, exits non-zero and keeps the
 # copy, and a later release succeeds; two releases at once deliver one copy; a full
 # quarantine tempfails; Redis down while quarantining loses nothing and `reindex` catches
-# up; a damaged metadata file is reported by reindex, not fatal; a rule's quarantine action.
+# up; a damaged metadata file is reported by reindex, not fatal; a rule's quarantine action;
+# a milter killed (SIGKILL) while it writes leaves whole entries or none, and Postfix
+# answers 4xx for what it did not finish.
 import json
+import random
+import signal
 import socket
 import subprocess
 import threading
@@ -269,3 +273,33 @@ def test_C3_a_rule_with_action_quarantine_holds_the_message(gateway_factory, tmp
     assert [found["id"] for found in entries(config, "--reason", "rule")] == [entry["id"]]
     gateway.postfix.wait_for_log(r"milter-discard: END-OF-MESSAGE")
     assert gateway.sink.messages() == []
+
+
+def test_E1_a_milter_killed_while_quarantining_leaves_whole_entries_and_postfix_keeps_the_mail(
+        gateway_factory, tmp_path):
+    gateway = gateway_factory(extra_config=QUARANTINE)
+    config = ctl_config(gateway, tmp_path)
+    body = tmp_path / "big-body.txt"
+    body.write_text(("spam " * 15 + "\r\n") * 50000)  # about 4 MB: a write takes a while
+    generator = random.Random(14)
+    answers = []
+    for attempt in range(6):
+        outcome = {}
+        sender = threading.Thread(target=lambda: outcome.update(
+            result=send(gateway, extra=["--body", f"@{body}"], subject=f"big {attempt}")))
+        sender.start()
+        time.sleep(generator.uniform(0.0, 1.5))
+        gateway.milter_daemon.send_signal(signal.SIGKILL)
+        sender.join(120)
+        answers.append(outcome["result"])
+        gateway.milter_daemon.stop()
+        gateway.milter_daemon.start()
+    for result in answers:  # accepted, or kept by Postfix for a retry: never refused
+        assert result.returncode == 0 or "451 4." in result.stdout, transcript(result)
+    spool = gateway.milter_daemon.directory / "quarantine"
+    assert not list(spool.glob("*/.tmp-*")), "the restarted milter left temporary files"
+    reindexed = quarantine(config, "reindex")
+    assert reindexed.returncode == 0 and "problems=0" in reindexed.stdout, \
+        reindexed.stdout + reindexed.stderr
+    accepted = sum(result.returncode == 0 for result in answers)
+    assert len(entries(config, "--limit", "100")) >= accepted
