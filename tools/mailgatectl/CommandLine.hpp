@@ -36,5 +36,6 @@ int runLists(const CommandLine& line);
 int runAwl(const CommandLine& line);
 int runLearn(const CommandLine& line);
 int runBayes(const CommandLine& line);
+int runTrack(const CommandLine& line);
 
 }  // namespace mailgate

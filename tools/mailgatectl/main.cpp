@@ -28,6 +28,8 @@ void printUsage(std::ostream& out) {
            "  awl list|show|remove ...  the auto-whitelist's history in Redis\n"
            "  learn --spam|--ham|--forget PATH...  teach the statistical filter\n"
            "  bayes stats                what the statistical filter has learned\n"
+           "  track [--queue-id ID] [--sender A] [--recipient A] [--since T] ...  what\n"
+           "                       happened to a message and why (mailgatectl track --help)\n"
            "  scan [--sender A] [--rcpt A]... [--client-ip IP] [--json] FILE...\n"
            "                       run the content checks on message files, print the verdict\n"
            "  version              print the version\n";
@@ -97,6 +99,9 @@ int main(int argc, char** argv) {
     }
     if (line.command == "bayes") {
         return runBayes(line);
+    }
+    if (line.command == "track") {
+        return runTrack(line);
     }
     if (line.command == "redis-ping") {
         return runRedisPing(line);
