@@ -122,8 +122,8 @@ int main(int argc, char** argv) {
     services.logger = &logger;
     services.redis = RedisClient::create(io, initial->redis, logger);
     services.redis->watchHealth(std::chrono::seconds(initial->redis.health_check_interval_s));
-    services.tracker = std::make_shared<MessageTracker>(services.redis, logger, services.counters,
-                                                        localHostName());
+    services.tracker = MessageTracker::withOwnConnection(initial->redis, logger, services.counters,
+                                                         localHostName());
     // Only when a content check asks DNS (the URI lists); without it such a check reports
     // URIBL_UNAVAILABLE on every message, and mail still flows.
     auto dns = makeContentResolver(io, *initial);

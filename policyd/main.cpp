@@ -72,8 +72,8 @@ int main(int argc, char** argv) {
     services.dns = resolver->get();
     services.redis = redis;
     services.greylist_store = std::make_shared<RedisGreylistStore>(redis);
-    services.tracker =
-        std::make_shared<MessageTracker>(redis, logger, services.counters, localHostName());
+    services.tracker = MessageTracker::withOwnConnection(initial->redis, logger, services.counters,
+                                                         localHostName());
     PolicyDecider decider(logger, services);
     auto context = std::make_shared<PolicyServerContext>(config, decider, logger);
     PolicyServer server(io, context);

@@ -3,9 +3,28 @@
 
 #include "gateway/store/RedisClient.hpp"
 #include "gateway/tracking/DecisionRecords.hpp"
-#include "gateway/tracking/TrackingStore.hpp"
 
 namespace mailgate {
+
+struct MessageTracker::OwnThread {
+    boost::asio::io_context io;
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work =
+        boost::asio::make_work_guard(io);
+    boost::asio::steady_timer linger{io};  // used on the io thread only
+    std::thread thread;
+};
+
+std::shared_ptr<MessageTracker> MessageTracker::withOwnConnection(
+    const RedisSettings& settings, Logger& logger, std::shared_ptr<Counters> counters,
+    std::string node) {
+    auto own = std::make_unique<OwnThread>();
+    auto redis = RedisClient::create(own->io, settings, logger);
+    auto tracker = std::make_shared<MessageTracker>(std::move(redis), logger, std::move(counters),
+                                                    std::move(node));
+    own->thread = std::thread([io = &own->io] { io->run(); });
+    tracker->own_ = std::move(own);
+    return tracker;
+}
 
 MessageTracker::MessageTracker(std::shared_ptr<RedisClient> redis, Logger& logger,
                                std::shared_ptr<Counters> counters, std::string node)
@@ -13,6 +32,26 @@ MessageTracker::MessageTracker(std::shared_ptr<RedisClient> redis, Logger& logge
       logger_(logger),
       counters_(std::move(counters)),
       node_(std::move(node)) {}
+
+MessageTracker::~MessageTracker() {
+    if (!own_) {
+        return;
+    }
+    redis_->stop();
+    own_->work.reset();
+    own_->io.stop();
+    if (own_->thread.get_id() == std::this_thread::get_id()) {
+        // The last reference went in one of its own handlers (at exit): that thread is
+        // inside io.run(), so the io_context must outlive this; it is left to the exit.
+        own_->thread.detach();
+        static_cast<void>(own_.release());
+        return;
+    }
+    if (own_->thread.joinable()) {
+        own_->thread.join();
+    }
+    redis_.reset();  // its sockets and timers belong to own_->io, destroyed next
+}
 
 void MessageTracker::record(const TrackingSettings& settings, TrackingRecord record) {
     if (!settings.enabled || !redis_) {
@@ -22,8 +61,7 @@ void MessageTracker::record(const TrackingSettings& settings, TrackingRecord rec
         record.time_ms = trackingNowMs();
     }
     record.node = node_;
-    Queued queued;
-    addTrackingRecord(queued.arguments, record);
+    EncodedTrackingRecord encoded = encodeForTracking(record);
     Batch batch;
     {
         std::lock_guard lock(mutex_);
@@ -31,10 +69,14 @@ void MessageTracker::record(const TrackingSettings& settings, TrackingRecord rec
             lose(1, "queue full");
             return;
         }
-        queue_.push_back(std::move(queued));
+        queue_.push_back(std::move(encoded));
         settings_ = settings;
         if (in_flight_) {
-            return;  // goes with the next call, when this one is answered
+            return;  // goes when this call is answered
+        }
+        if (!sendsNowLocked()) {
+            lingerLocked();
+            return;
         }
         batch = takeBatchLocked();
     }
@@ -49,17 +91,51 @@ void MessageTracker::recordContentDecision(const Config& config, const MessageEn
     }
 }
 
+bool MessageTracker::sendsNowLocked() const {
+    return !own_ || queue_.size() >= kMaxBatch;
+}
+
+void MessageTracker::lingerLocked() {
+    if (lingering_) {
+        return;
+    }
+    lingering_ = true;
+    boost::asio::post(own_->io, [weak = weak_from_this()] {
+        auto self = weak.lock();
+        if (!self) {
+            return;
+        }
+        self->own_->linger.expires_after(kLinger);
+        self->own_->linger.async_wait([weak](boost::system::error_code error) {
+            auto tracker = weak.lock();
+            if (tracker && !error) {
+                tracker->onLingerEnd();
+            }
+        });
+    });
+}
+
+void MessageTracker::onLingerEnd() {
+    Batch batch;
+    {
+        std::lock_guard lock(mutex_);
+        lingering_ = false;
+        if (in_flight_ || queue_.empty()) {
+            return;
+        }
+        batch = takeBatchLocked();
+    }
+    send(std::move(batch));
+}
+
 MessageTracker::Batch MessageTracker::takeBatchLocked() {
     Batch batch;
     batch.command = trackingAppendCommand(redis_->key(""), settings_);
-    auto& command = batch.command;
     if (!script_loaded_) {
-        withScriptText(command);  // EVAL loads it: later calls send only its SHA
+        withScriptText(batch.command);  // EVAL loads it: later calls send only its SHA
     }
     while (!queue_.empty() && batch.records < kMaxBatch) {
-        for (auto& argument : queue_.front().arguments) {
-            command.push_back(std::move(argument));
-        }
+        addTrackingRecord(batch.command, std::move(queue_.front()));
         queue_.pop_front();
         ++batch.records;
     }
@@ -69,9 +145,12 @@ MessageTracker::Batch MessageTracker::takeBatchLocked() {
 
 // Never under the lock: the client may answer at once, on this thread (Redis down).
 void MessageTracker::send(Batch batch) {
+    // A weak reference: the tracker may be going away with its own I/O thread.
     redis_->send(std::move(batch.command),
-                 [self = shared_from_this(), records = batch.records](Result<RedisReply> reply) {
-                     self->onAnswer(records, std::move(reply));
+                 [weak = weak_from_this(), records = batch.records](Result<RedisReply> reply) {
+                     if (auto self = weak.lock()) {
+                         self->onAnswer(records, std::move(reply));
+                     }
                  });
 }
 
@@ -92,6 +171,10 @@ void MessageTracker::onAnswer(std::size_t records, Result<RedisReply> reply) {
         script_loaded_ = true;
         written_ += records;
         if (queue_.empty()) {
+            return;
+        }
+        if (!sendsNowLocked()) {
+            lingerLocked();
             return;
         }
         batch = takeBatchLocked();

@@ -11,10 +11,12 @@ namespace mailgate {
 namespace {
 
 constexpr std::size_t kMaxIndexEntries = 5000;  // IDs read from one index
-constexpr std::size_t kMaxScanned = 200000;     // records read without an index
+constexpr std::size_t kMaxScanned = 2000000;    // records read without an index
 constexpr std::size_t kScanPage = 1000;
-constexpr std::size_t kMaxRelatedPerMessage = 200;
+constexpr std::size_t kMaxRelatedScanned = 50000;  // records read before one message
 constexpr std::int64_t kRelatedWindowMs = 30 * 60 * 1000;
+// How much later than its records an entry may be written (batching, a slow Redis).
+constexpr std::int64_t kEntryDelayMs = 60 * 1000;
 
 std::int64_t idMilliseconds(const std::string& id) {
     std::int64_t ms = 0;
@@ -32,7 +34,7 @@ std::string lowerScore(const TrackingQuery& query) {
 }
 
 std::string upperScore(const TrackingQuery& query) {
-    return query.until_ms ? std::to_string(*query.until_ms) : "+inf";
+    return query.until_ms ? std::to_string(*query.until_ms + kEntryDelayMs) : "+inf";
 }
 
 class Reader {
@@ -58,8 +60,8 @@ class Reader {
         return ids;
     }
 
-    // One entry by ID; nothing when it is gone (removed by a bound) or unreadable.
-    Result<std::optional<TrackingEntry>> entry(const std::string& id) {
+    // The records of one entry by ID; none when it is gone (removed by a bound).
+    Result<std::vector<TrackingEntry>> entry(const std::string& id) {
         auto reply = redis_.command({"XRANGE", keys_.records, id, id});
         if (!reply) {
             return makeError(reply.error());
@@ -67,15 +69,18 @@ class Reader {
         if (reply->isError()) {
             return makeError("Redis: " + reply->text);
         }
-        if (reply->elements.empty()) {
-            return std::optional<TrackingEntry>();
+        std::vector<TrackingEntry> records;
+        for (const auto& element : reply->elements) {
+            auto decoded = decodeTrackingEntry(element, {}, answer_.skipped);
+            std::move(decoded.begin(), decoded.end(), std::back_inserter(records));
         }
-        return decoded(reply->elements[0]);
+        return records;
     }
 
-    // Newest first, from `upper` down to `lower`, at most kScanPage.
+    // The records of at most kScanPage entries, newest first, from `upper` down to
+    // `lower`; only the records whose text holds `needle` (see decodeTrackingEntry).
     Result<std::vector<TrackingEntry>> page(const std::string& upper, const std::string& lower,
-                                            std::string& lastId) {
+                                            const std::string& needle, std::string& lastId) {
         auto reply = redis_.command(
             {"XREVRANGE", keys_.records, upper, lower, "COUNT", std::to_string(kScanPage)});
         if (!reply) {
@@ -84,27 +89,16 @@ class Reader {
         if (reply->isError()) {
             return makeError("Redis: " + reply->text);
         }
-        std::vector<TrackingEntry> entries;
+        std::vector<TrackingEntry> records;
         for (const auto& element : reply->elements) {
             lastId = element.elements.empty() ? lastId : element.elements[0].text;
-            if (auto one = decoded(element)) {
-                entries.push_back(std::move(*one));
-            }
+            auto decoded = decodeTrackingEntry(element, needle, answer_.skipped);
+            std::move(decoded.begin(), decoded.end(), std::back_inserter(records));
         }
-        return entries;
+        return records;
     }
 
   private:
-    std::optional<TrackingEntry> decoded(const RedisReply& element) {
-        auto entry = decodeTrackingEntry(element);
-        if (!entry) {
-            std::string id = element.elements.empty() ? "?" : element.elements[0].text;
-            answer_.skipped.push_back(id + ": " + entry.error());
-            return std::nullopt;
-        }
-        return std::move(*entry);
-    }
-
     RedisConnection& redis_;
     TrackingKeys keys_;
     TrackingAnswer& answer_;
@@ -121,13 +115,16 @@ std::string chosenIndex(const TrackingQuery& query) {
     if (!query.message_id.empty()) {
         return trackingIndexName('i', normalizedMessageId(query.message_id));
     }
-    if (!query.recipient.empty()) {
-        return trackingIndexName('r', query.recipient);
-    }
-    if (!query.sender.empty() && query.sender != "<>") {
-        return trackingIndexName('s', query.sender);
-    }
     return {};
+}
+
+// What an entry's text must hold to be worth decoding in a scan: the most selective
+// address the query names, in lower case ("" reads every entry).
+std::string scanNeedle(const TrackingQuery& query) {
+    if (!query.recipient.empty()) {
+        return lowerCase(query.recipient);
+    }
+    return query.sender == "<>" ? std::string() : lowerCase(query.sender);
 }
 
 Result<void> collectFromIndex(Reader& reader, const std::string& name, const TrackingQuery& query,
@@ -141,23 +138,27 @@ Result<void> collectFromIndex(Reader& reader, const std::string& name, const Tra
             answer.truncated = true;
             break;
         }
-        auto entry = reader.entry(id);
-        if (!entry) {
-            return makeError(entry.error());
+        auto records = reader.entry(id);
+        if (!records) {
+            return makeError(records.error());
         }
-        if (*entry && trackingRecordMatches((*entry)->record, query)) {
-            answer.entries.push_back(std::move(**entry));
+        for (auto& record : *records) {
+            if (trackingRecordMatches(record.record, query)) {
+                answer.entries.push_back(std::move(record));
+            }
         }
     }
     return {};
 }
 
 Result<void> collectFromStream(Reader& reader, const TrackingQuery& query, TrackingAnswer& answer) {
-    std::string upper = query.until_ms ? std::to_string(*query.until_ms) : "+";
+    // An entry is written a little after its records were made (the batch's wait).
+    std::string upper = query.until_ms ? std::to_string(*query.until_ms + kEntryDelayMs) : "+";
     std::string lower = query.since_ms ? std::to_string(*query.since_ms) : "-";
+    std::string needle = scanNeedle(query);
     for (std::size_t scanned = 0; scanned < kMaxScanned; scanned += kScanPage) {
         std::string lastId;
-        auto entries = reader.page(upper, lower, lastId);
+        auto entries = reader.page(upper, lower, needle, lastId);
         if (!entries) {
             return makeError(entries.error());
         }
@@ -195,6 +196,8 @@ bool sameTransaction(const TrackingRecord& policy, const TrackingRecord& message
     return false;
 }
 
+// The policy records of each message found: a scan of the half hour before it, newest
+// first, bounded, decoding only the entries that name the message's client address.
 Result<void> addRelated(Reader& reader, TrackingAnswer& answer) {
     std::set<std::string> known;
     for (const auto& entry : answer.entries) {
@@ -203,30 +206,29 @@ Result<void> addRelated(Reader& reader, TrackingAnswer& answer) {
     std::vector<TrackingEntry> found;
     for (const auto& entry : answer.entries) {
         const TrackingRecord& message = entry.record;
-        if (message.stage != TrackingStage::Content || message.recipients.empty()) {
+        if (message.stage != TrackingStage::Content || message.client_address.empty()) {
             continue;
         }
-        std::string name = message.sender.empty()
-                               ? trackingIndexName('r', message.recipients[0].address)
-                               : trackingIndexName('s', message.sender);
-        std::int64_t at = idMilliseconds(entry.id);
-        auto ids = reader.indexed(name, std::to_string(at), std::to_string(at - kRelatedWindowMs),
-                                  kMaxRelatedPerMessage);
-        if (!ids) {
-            return makeError(ids.error());
-        }
-        for (const auto& id : *ids) {
-            if (!known.insert(id).second) {
-                continue;
+        std::int64_t at = message.time_ms;
+        std::string upper = std::to_string(at + kEntryDelayMs);
+        std::string lower = std::to_string(at - kRelatedWindowMs);
+        for (std::size_t scanned = 0; scanned < kMaxRelatedScanned; scanned += kScanPage) {
+            std::string lastId;
+            auto page = reader.page(upper, lower, lowerCase(message.client_address), lastId);
+            if (!page) {
+                return makeError(page.error());
             }
-            auto policy = reader.entry(id);
-            if (!policy) {
-                return makeError(policy.error());
+            for (auto& policy : *page) {
+                if (policy.record.time_ms <= at && sameTransaction(policy.record, message) &&
+                    known.insert(policy.id).second) {
+                    policy.related = true;
+                    found.push_back(std::move(policy));
+                }
             }
-            if (*policy && sameTransaction((*policy)->record, message)) {
-                (*policy)->related = true;
-                found.push_back(std::move(**policy));
+            if (lastId.empty()) {
+                break;
             }
+            upper = "(" + lastId;
         }
     }
     for (auto& entry : found) {
@@ -237,16 +239,26 @@ Result<void> addRelated(Reader& reader, TrackingAnswer& answer) {
 
 }  // namespace
 
+bool mentions(std::string_view text, std::string_view needle) {
+    auto found =
+        std::search(text.begin(), text.end(), needle.begin(), needle.end(),
+                    [](char a, char b) { return (a >= 'A' && a <= 'Z' ? a + 32 : a) == b; });
+    return found != text.end();
+}
+
 bool streamIdBefore(const std::string& first, const std::string& second) {
     std::int64_t firstMs = idMilliseconds(first), secondMs = idMilliseconds(second);
     if (firstMs != secondMs) {
         return firstMs < secondMs;
     }
-    auto sequence = [](const std::string& id) {
-        auto dash = id.find('-');
-        return dash == std::string::npos ? std::int64_t{0} : idMilliseconds(id.substr(dash + 1));
+    auto after = [](const std::string& id, char separator) {
+        auto at = id.find(separator);
+        return at == std::string::npos ? std::int64_t{0} : idMilliseconds(id.substr(at + 1));
     };
-    return sequence(first) < sequence(second);
+    if (after(first, '-') != after(second, '-')) {
+        return after(first, '-') < after(second, '-');
+    }
+    return after(first, '/') < after(second, '/');
 }
 
 bool trackingQueryHasIdentifier(const TrackingQuery& query) {
@@ -279,22 +291,30 @@ bool trackingRecordMatches(const TrackingRecord& record, const TrackingQuery& qu
            (!query.until_ms || record.time_ms <= *query.until_ms);
 }
 
-Result<TrackingEntry> decodeTrackingEntry(const RedisReply& entry) {
+std::vector<TrackingEntry> decodeTrackingEntry(const RedisReply& entry, std::string_view needle,
+                                               std::vector<std::string>& skipped) {
+    std::vector<TrackingEntry> records;
     if (entry.type != RedisReply::Type::Array || entry.elements.size() != 2 ||
-        entry.elements[1].type != RedisReply::Type::Array ||
-        entry.elements[1].elements.size() % 2 != 0) {
-        return makeError("not a stream entry");
+        entry.elements[1].type != RedisReply::Type::Array) {
+        skipped.push_back("?: not a stream entry");
+        return records;
     }
-    TrackingFields fields;
+    const std::string& id = entry.elements[0].text;
     const auto& values = entry.elements[1].elements;
     for (std::size_t i = 0; i + 1 < values.size(); i += 2) {
-        fields.emplace_back(values[i].text, values[i + 1].text);
+        const std::string& text = values[i + 1].text;
+        std::string recordId = id + "/" + std::to_string(i / 2);
+        if (values[i].text != "r" || !mentions(text, needle)) {
+            continue;
+        }
+        auto record = decodeTrackingRecord(text);
+        if (!record) {
+            skipped.push_back(recordId + ": " + record.error());
+            continue;
+        }
+        records.push_back(TrackingEntry{std::move(recordId), std::move(*record), false});
     }
-    auto record = decodeTrackingRecord(fields);
-    if (!record) {
-        return makeError(record.error());
-    }
-    return TrackingEntry{entry.elements[0].text, std::move(*record), false};
+    return records;
 }
 
 Result<TrackingAnswer> queryTrackingRecords(RedisConnection& redis, const TrackingQuery& query) {

@@ -1,15 +1,17 @@
 // TrackingQuery: finds tracking records for `mailgatectl track` (and the quarantine UI
 // later) by queue ID, mailgate ID, Message-ID, sender, recipient and time range, and
-// returns them in time order, at most `limit` of them (the newest). It reads the most
-// selective index TrackingStore keeps and checks every other criterion on the records
-// themselves; without any identifier it reads the time range of the Stream, bounded. A
-// record that cannot be decoded is skipped and reported, never fatal. It writes nothing.
+// returns them in time order, at most `limit` of them (the newest). With a queue ID,
+// mailgate ID or Message-ID it reads that index of TrackingStore's; otherwise it reads the
+// Stream over the time range, newest first, bounded, decoding only the entries whose text
+// names the address asked for; every criterion is then checked on the records themselves.
+// A record that cannot be decoded is skipped and reported, never fatal. It writes nothing.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gateway/store/RedisConnection.hpp"
@@ -34,14 +36,14 @@ struct TrackingQuery {
 };
 
 struct TrackingEntry {
-    std::string id;  // the Stream entry's ID, "MILLISECONDS-SEQUENCE"
+    std::string id;  // "ENTRY/N": the Stream entry's ID and the record's place in it
     TrackingRecord record;
     bool related = false;  // found by TrackingQuery::related, not by the query itself
 };
 
 struct TrackingAnswer {
-    std::vector<TrackingEntry> entries;  // oldest first
-    std::vector<std::string> skipped;    // "ID: why" for each record that was unreadable
+    std::vector<TrackingEntry> entries;  // in the order they were made
+    std::vector<std::string> skipped;    // "ID/N: why" for each record that was unreadable
     bool truncated = false;              // more matched than the limit: the newest are kept
 };
 
@@ -50,10 +52,14 @@ struct TrackingAnswer {
 bool trackingRecordMatches(const TrackingRecord& record, const TrackingQuery& query);
 // Whether the query names anything at all (an empty query reads the newest records).
 bool trackingQueryHasIdentifier(const TrackingQuery& query);
-// Stream entry IDs in time order ("1700000000000-2" before "1700000000000-10").
+// Record IDs in Stream order ("1700000000000-2/9" before "1700000000000-10/0").
 bool streamIdBefore(const std::string& first, const std::string& second);
-// One XRANGE entry [ID, [field, value, ...]] as a record.
-Result<TrackingEntry> decodeTrackingEntry(const RedisReply& entry);
+// Whether `text` holds `needle` (lower case) in any ASCII case; "" is in every text.
+bool mentions(std::string_view text, std::string_view needle);
+// The records of one XRANGE entry [ID, ["r", text, ...]] whose text holds `needle`; each
+// that cannot be read is left out and reported in `skipped` as "ID/N: why".
+std::vector<TrackingEntry> decodeTrackingEntry(const RedisReply& entry, std::string_view needle,
+                                               std::vector<std::string>& skipped);
 
 Result<TrackingAnswer> queryTrackingRecords(RedisConnection& redis, const TrackingQuery& query);
 

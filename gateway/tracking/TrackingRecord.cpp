@@ -6,15 +6,12 @@
 #include <chrono>
 #include <cstdio>
 
-#include "gateway/util/AsciiCase.hpp"
-
 namespace mailgate {
 namespace {
 
 constexpr std::string_view kVersion = "1";
 constexpr std::size_t kMaxValueBytes = 512;  // a HELO or an address a client made up
 constexpr std::size_t kMaxRecipients = 100;  // beyond it, the rest are counted, not listed
-constexpr std::size_t kMaxIndexedRecipients = 50;
 constexpr std::size_t kMaxSymbols = 12;
 constexpr std::size_t kMaxSymbolBytes = 400;
 
@@ -78,10 +75,44 @@ Result<std::vector<TrackedRecipient>> decodeRecipients(std::string_view text) {
     return recipients;
 }
 
-void addField(TrackingFields& fields, const char* name, std::string_view value) {
-    if (!value.empty()) {
-        fields.emplace_back(name, bounded(value));
+void appendEscaped(std::string& text, std::string_view value) {
+    for (char c : value) {
+        if (c == '\\') {
+            text += "\\\\";
+        } else if (c == '\n') {
+            text += "\\n";
+        } else {
+            text += c;
+        }
     }
+}
+
+// Appends "\nname=value" with the value cut to its bound and escaped; nothing when empty.
+void appendField(std::string& text, std::string_view name, std::string_view value,
+                 std::size_t bound = kMaxValueBytes) {
+    if (value.empty()) {
+        return;
+    }
+    text += '\n';
+    text += name;
+    text += '=';
+    appendEscaped(text, value.substr(0, bound));
+}
+
+Result<std::string> unescaped(std::string_view value) {
+    std::string text;
+    text.reserve(value.size());
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        if (value[i] != '\\') {
+            text += value[i];
+            continue;
+        }
+        if (i + 1 == value.size() || (value[i + 1] != '\\' && value[i + 1] != 'n')) {
+            return makeError("bad escape in a value");
+        }
+        text += value[++i] == 'n' ? '\n' : '\\';
+    }
+    return text;
 }
 
 }  // namespace
@@ -112,43 +143,85 @@ std::optional<TrackingAction> trackingActionNamed(std::string_view name) {
     return std::nullopt;
 }
 
-TrackingFields encodeTrackingRecord(const TrackingRecord& record) {
-    TrackingFields fields;
-    fields.emplace_back("v", kVersion);
-    fields.emplace_back("time", std::to_string(record.time_ms));
-    fields.emplace_back("stage", trackingStageName(record.stage));
-    fields.emplace_back("action", trackingActionName(record.action));
-    addField(fields, "node", record.node);
-    addField(fields, "state", record.protocol_state);
-    addField(fields, "queue_id", record.queue_id);
-    addField(fields, "mailgate_id", record.mailgate_id);
-    addField(fields, "message_id", record.message_id);
-    addField(fields, "client_address", record.client_address);
-    addField(fields, "client_name", record.client_name);
-    addField(fields, "helo", record.helo);
-    addField(fields, "sender", record.sender);
+std::string encodeTrackingRecord(const TrackingRecord& record) {
+    std::string text;
+    text.reserve(320);
+    text += "v=";
+    text += kVersion;
+    appendField(text, "time", std::to_string(record.time_ms));
+    appendField(text, "stage", trackingStageName(record.stage));
+    appendField(text, "action", trackingActionName(record.action));
+    appendField(text, "node", record.node);
+    appendField(text, "state", record.protocol_state);
+    appendField(text, "queue_id", record.queue_id);
+    appendField(text, "mailgate_id", record.mailgate_id);
+    appendField(text, "message_id", record.message_id);
+    appendField(text, "client_address", record.client_address);
+    appendField(text, "client_name", record.client_name);
+    appendField(text, "helo", record.helo);
+    appendField(text, "sender", record.sender);
     if (!record.recipients.empty()) {
-        fields.emplace_back("recipients", encodeRecipients(record.recipients));
+        appendField(text, "recipients", encodeRecipients(record.recipients), std::string::npos);
     }
     if (record.recipients.size() > kMaxRecipients) {
-        fields.emplace_back("recipients_not_listed",
-                            std::to_string(record.recipients.size() - kMaxRecipients));
+        appendField(text, "recipients_not_listed",
+                    std::to_string(record.recipients.size() - kMaxRecipients));
     }
-    addField(fields, "reply", record.reply);
-    addField(fields, "reason", record.reason);
-    addField(fields, "check", record.check);
+    appendField(text, "reply", record.reply);
+    appendField(text, "reason", record.reason);
+    appendField(text, "check", record.check);
     if (record.score) {
-        fields.emplace_back("score", formatNumber(*record.score));
+        appendField(text, "score", formatNumber(*record.score));
     }
     if (record.required) {
-        fields.emplace_back("required", formatNumber(*record.required));
+        appendField(text, "required", formatNumber(*record.required));
     }
-    addField(fields, "symbols", record.symbols);
-    addField(fields, "actor", record.actor);
+    appendField(text, "symbols", record.symbols);
+    appendField(text, "actor", record.actor);
+    return text;
+}
+
+Result<TrackingFields> splitTrackingFields(std::string_view text) {
+    TrackingFields fields;
+    while (!text.empty()) {
+        auto end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        auto equals = line.find('=');
+        if (equals == std::string_view::npos || equals == 0) {
+            return makeError("a line without a field name");
+        }
+        auto value = unescaped(line.substr(equals + 1));
+        if (!value) {
+            return makeError(value.error());
+        }
+        fields.emplace_back(std::string(line.substr(0, equals)), std::move(*value));
+    }
     return fields;
 }
 
-Result<TrackingRecord> decodeTrackingRecord(const TrackingFields& fields) {
+std::string joinTrackingFields(const TrackingFields& fields) {
+    std::string text;
+    for (const auto& [name, value] : fields) {
+        if (!text.empty()) {
+            text += '\n';
+        }
+        text += name;
+        text += '=';
+        appendEscaped(text, value);
+    }
+    return text;
+}
+
+Result<TrackingRecord> decodeTrackingRecord(std::string_view text) {
+    auto fields = splitTrackingFields(text);
+    if (!fields) {
+        return makeError(fields.error());
+    }
+    return decodeTrackingFields(*fields);
+}
+
+Result<TrackingRecord> decodeTrackingFields(const TrackingFields& fields) {
     TrackingRecord record;
     bool versionSeen = false, timeSeen = false, stageSeen = false, actionSeen = false;
     for (const auto& [name, value] : fields) {
@@ -220,11 +293,7 @@ Result<TrackingRecord> decodeTrackingRecord(const TrackingFields& fields) {
 std::string trackingIndexName(char kind, std::string_view value) {
     std::string name(1, kind);
     name += ':';
-    if (kind == 's' || kind == 'r') {
-        name += lowerCase(value.substr(0, kMaxValueBytes));
-    } else {
-        name += value.substr(0, kMaxValueBytes);
-    }
+    name += value.substr(0, kMaxValueBytes);
     for (char& c : name) {
         c = c == '\n' ? ' ' : c;  // the store's list of names is one per line
     }
@@ -248,14 +317,6 @@ std::vector<std::string> trackingIndexNames(const TrackingRecord& record) {
     add('q', record.queue_id);
     add('m', record.mailgate_id);
     add('i', record.message_id);
-    add('s', record.sender);
-    std::size_t indexed = 0;
-    for (const auto& recipient : record.recipients) {
-        if (indexed++ == kMaxIndexedRecipients) {
-            break;
-        }
-        add('r', recipient.address);
-    }
     return names;
 }
 

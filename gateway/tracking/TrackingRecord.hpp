@@ -1,9 +1,10 @@
 // TrackingRecord: one line of a message's story for `mailgatectl track` (E2): what one
 // stage decided (the policy daemon at RCPT, the milter at end of message, a quarantine
-// operation), about whom, and why. It also encodes a record into the flat field/value
-// list Redis stores and decodes it back, refusing malformed input with an error value,
-// and names the index entries a record is found by. Plain data and pure functions: it
-// never talks to Redis (TrackingStore does) and never decides anything about mail.
+// operation), about whom, and why. It also encodes a record into the one text value Redis
+// stores ("name=value" lines, one allocation: the policy daemon writes one per RCPT) and
+// decodes it back, refusing malformed input with an error value, and names the index
+// entries a record is found by. Plain data and pure functions: it never talks to Redis
+// (TrackingStore does) and never decides anything about mail.
 #pragma once
 
 #include <cstdint>
@@ -73,16 +74,25 @@ struct TrackingRecord {
 
 using TrackingFields = std::vector<std::pair<std::string, std::string>>;
 
-// The fields Redis stores, empty ones left out; every value is cut to a bound so one
-// record stays small whatever a client sent.
-TrackingFields encodeTrackingRecord(const TrackingRecord& record);
-// The record back from its fields; an unknown version, a missing or unreadable time,
-// stage or action is an error (the caller skips that record and says so). Unknown
-// fields are ignored, so a newer writer's extra fields do not break an older reader.
-Result<TrackingRecord> decodeTrackingRecord(const TrackingFields& fields);
+// The text Redis stores: "v=1" then one "name=value" line per field, empty fields left
+// out, "\\" and "\n" escaped in values; every value is cut to a bound so one record
+// stays small whatever a client sent.
+std::string encodeTrackingRecord(const TrackingRecord& record);
+// The record back from that text; an unknown version, a line without "=", a bad escape,
+// a missing or unreadable time, stage or action is an error (the caller skips that
+// record and says so). Unknown fields are ignored, so a newer writer's extra fields do
+// not break an older reader.
+Result<TrackingRecord> decodeTrackingRecord(std::string_view text);
+// The two steps of decoding, and the way back, for tests of malformed records.
+Result<TrackingFields> splitTrackingFields(std::string_view text);
+std::string joinTrackingFields(const TrackingFields& fields);
+Result<TrackingRecord> decodeTrackingFields(const TrackingFields& fields);
 
 // The index entries a record is found by: "q:" queue ID, "m:" mailgate ID, "i:"
-// Message-ID, "s:" sender, "r:" each recipient (addresses in lower case).
+// Message-ID. Senders and recipients are not indexed: the policy daemon writes a record
+// per RCPT, and two index writes per record would cost the greylisting benchmark
+// about a tenth of its throughput (docs/PERFORMANCE.md); queries by address read the
+// records in their time range instead.
 std::vector<std::string> trackingIndexNames(const TrackingRecord& record);
 // One of those names, for a query ("q", "ABC123" -> "q:ABC123").
 std::string trackingIndexName(char kind, std::string_view value);

@@ -6,56 +6,47 @@
 namespace mailgate {
 namespace {
 
-// KEYS[1] the Stream; ARGV[1] max records, ARGV[2] retention in ms, ARGV[3] the index key
-// prefix, then per record: its index names one per line, the count N of what follows,
-// and N arguments: its fields and values. The index names are stored with the entry
-// ("ix") so removing an entry removes exactly its index entries. At most 100 old entries
-// (plus one per new record) go per call, so a lowered bound is reached over the next
-// writes, never in one long script.
+// KEYS[1] the Stream, KEYS[2] the list of its entries ("ID COUNT", oldest first), KEYS[3]
+// the number of records in it; ARGV[1] max records, ARGV[2] retention in ms, ARGV[3] the
+// index key prefix, ARGV[4] the batch's index names one per line, ARGV[5..] the records'
+// texts. One entry holds the whole batch (one XADD, whatever its size); the oldest
+// entries go while there are more than max records or they are older than the
+// retention, at most 100 per call, so a lowered bound is reached over a few calls.
 const std::string kScript = R"lua(
-local records = KEYS[1]
+local records, entries, total = KEYS[1], KEYS[2], KEYS[3]
 local maxRecords = tonumber(ARGV[1])
 local retention = tonumber(ARGV[2])
 local prefix = ARGV[3]
-local function names(text)
-  local list = {}
-  for name in string.gmatch(text, '[^\n]+') do list[#list + 1] = name end
-  return list
+local count = #ARGV - 4
+if count < 1 then return 0 end
+local fields = {}
+for i = 5, #ARGV do
+  fields[#fields + 1] = 'r'
+  fields[#fields + 1] = ARGV[i]
 end
-local now, added, i = 0, 0, 4
-while i < #ARGV do
-  local count = tonumber(ARGV[i + 1])
-  local id = redis.call('XADD', records, '*', 'ix', ARGV[i], unpack(ARGV, i + 2, i + 1 + count))
-  now = tonumber(string.match(id, '^(%d+)'))
-  for _, name in ipairs(names(ARGV[i])) do
-    redis.call('ZADD', prefix .. name, now, id)
-    redis.call('PEXPIRE', prefix .. name, retention)
+local id = redis.call('XADD', records, '*', unpack(fields))
+local now = tonumber(string.match(id, '^(%d+)'))
+for name in string.gmatch(ARGV[4], '[^\n]+') do
+  redis.call('ZADD', prefix .. name, now, id)
+  redis.call('PEXPIRE', prefix .. name, retention)
+end
+redis.call('RPUSH', entries, id .. ' ' .. count)
+local held = redis.call('INCRBY', total, count)
+for _ = 1, 100 do
+  local oldest = redis.call('LINDEX', entries, 0)
+  if not oldest then break end
+  local oldId, oldCount = string.match(oldest, '^(%S+) (%d+)$')
+  if held <= maxRecords and tonumber(string.match(oldId, '^(%d+)')) >= now - retention then
+    break
   end
-  added = added + 1
-  i = i + 2 + count
-end
-local function forget(entries)
-  for _, entry in ipairs(entries) do
-    local fields = entry[2]
-    for f = 1, #fields, 2 do
-      if fields[f] == 'ix' then
-        for _, name in ipairs(names(fields[f + 1])) do
-          redis.call('ZREM', prefix .. name, entry[1])
-        end
-      end
-    end
-    redis.call('XDEL', records, entry[1])
-  end
-end
-local excess = redis.call('XLEN', records) - maxRecords
-if excess > 0 then
-  forget(redis.call('XRANGE', records, '-', '+', 'COUNT', math.min(excess, 100 + added)))
-end
-if now - retention > 0 then
-  forget(redis.call('XRANGE', records, '-', tostring(now - retention - 1), 'COUNT', 100 + added))
+  redis.call('LPOP', entries)
+  redis.call('XDEL', records, oldId)
+  held = redis.call('DECRBY', total, tonumber(oldCount))
 end
 redis.call('PEXPIRE', records, retention)
-return added
+redis.call('PEXPIRE', entries, retention)
+redis.call('PEXPIRE', total, retention)
+return count
 )lua";
 
 const std::string& scriptSha() {
@@ -67,7 +58,7 @@ const std::string& scriptSha() {
 
 TrackingKeys trackingKeys(std::string_view keyPrefix) {
     std::string base = std::string(keyPrefix) + "{tracking}:";
-    return TrackingKeys{base + "records", base + "index:"};
+    return TrackingKeys{base + "records", base + "entries", base + "count", base + "index:"};
 }
 
 const std::string& trackingAppendScript() {
@@ -79,25 +70,28 @@ std::vector<std::string> trackingAppendCommand(std::string_view keyPrefix,
     TrackingKeys keys = trackingKeys(keyPrefix);
     return {"EVALSHA",
             scriptSha(),
-            "1",
+            "3",
             std::move(keys.records),
+            std::move(keys.entries),
+            std::move(keys.count),
             std::to_string(settings.max_records),
             std::to_string(settings.retention_days * 86400 * 1000),
-            std::move(keys.index_prefix)};
+            std::move(keys.index_prefix),
+            ""};
 }
 
-void addTrackingRecord(std::vector<std::string>& command, const TrackingRecord& record) {
-    std::string names;
+EncodedTrackingRecord encodeForTracking(const TrackingRecord& record) {
+    EncodedTrackingRecord encoded;
     for (const auto& name : trackingIndexNames(record)) {
-        names += (names.empty() ? "" : "\n") + name;
+        encoded.index_names += name + "\n";
     }
-    TrackingFields fields = encodeTrackingRecord(record);
-    command.push_back(std::move(names));
-    command.push_back(std::to_string(2 * fields.size()));
-    for (auto& [name, value] : fields) {
-        command.push_back(std::move(name));
-        command.push_back(std::move(value));
-    }
+    encoded.text = encodeTrackingRecord(record);
+    return encoded;
+}
+
+void addTrackingRecord(std::vector<std::string>& command, EncodedTrackingRecord record) {
+    command[kIndexNamesArgument] += record.index_names;
+    command.push_back(std::move(record.text));
 }
 
 void withScriptText(std::vector<std::string>& command) {
@@ -115,7 +109,7 @@ Result<void> appendTrackingRecord(RedisConnection& redis, const TrackingSettings
         return {};
     }
     auto command = trackingAppendCommand(redis.key(""), settings);
-    addTrackingRecord(command, record);
+    addTrackingRecord(command, encodeForTracking(record));
     auto reply = redis.command(command);
     if (reply && isNoScriptReply(*reply)) {
         withScriptText(command);
