@@ -6,7 +6,11 @@
 # connection like Postfix's smtpd. Rounds are interleaved (mailgate, postgrey, ...), each
 # figure is their median; results go in docs/PERFORMANCE.md. It asserts nothing on timing.
 #
+# --tracking-comparison measures mailgate-policyd with message tracking (E2, its default)
+# against the same daemon with tracking.enabled = false instead of postgrey.
+#
 #   /usr/bin/python3 bench/policy_greylisting.py [--seconds 5] [--connections 32] [--rounds 3]
+#                                                [--tracking-comparison]
 import argparse
 import grp
 import json
@@ -33,15 +37,24 @@ DEBIAN_WHITELISTS = Path("/etc/postgrey")  # postgrey's own, from the Debian pac
 POSTGREY_LEVELS = 10  # TESTBED.md's postgrey figure is at 10 connections
 
 
-def greylist_config(arguments):
+# Tracking's size bound in the comparison: small enough that the run reaches it, so every
+# write also removes the oldest record, as on a gateway in service.
+TRACKING_MAX_RECORDS = 100000
+
+
+def greylist_config(arguments, tracking=True):
     """mailgate-policyd's settings on top of PolicyDaemon's base ones (log level aside)."""
+    config = {}
+    if arguments.tracking_comparison:
+        config["tracking"] = {"enabled": tracking, "max_records": TRACKING_MAX_RECORDS}
     if arguments.without_greylist:
-        return {}
+        return config
     greylist = {"enabled": True, "delay_s": DELAY_S, "origin_whitelist_after": 0}
     if arguments.default_whitelists:
         greylist["whitelist_clients_file"] = str(DEBIAN_WHITELISTS / "whitelist_clients")
         greylist["whitelist_recipients_file"] = str(DEBIAN_WHITELISTS / "whitelist_recipients")
-    return {"greylist": greylist}
+    config["greylist"] = greylist
+    return config
 
 
 class PostgreyServer:
@@ -133,6 +146,12 @@ def make_setups(directory, redis, build, arguments):
     name = "mailgate-policyd + redis" + (" (NO greylist config)" if arguments.without_greylist
                                          else "")
     setups = [(name, mailgate)]
+    if arguments.tracking_comparison:
+        untracked = PolicyDaemon(make_subdirectory(directory, "policyd-untracked"), redis,
+                                 build_directory=build,
+                                 extra_config=greylist_config(arguments, tracking=False),
+                                 log_level="warning")
+        return [(name + ", tracking on", mailgate), (name + ", tracking off", untracked)]
     peers = [("postgrey", "postgrey", False)]
     if arguments.postgrey_tmpfs:
         peers.append(("postgrey, dbdir on tmpfs", "postgrey-tmpfs", True))
@@ -280,6 +299,9 @@ def parse_arguments():
     parser.add_argument("--postgrey-tmpfs", action="store_true",
                         help="also measure postgrey with its dbdir on tmpfs (its BerkeleyDB "
                         "flushes its log to disk once per request otherwise)")
+    parser.add_argument("--tracking-comparison", action="store_true",
+                        help="compare mailgate-policyd with tracking on (its default) and off "
+                        "instead of against postgrey")
     parser.add_argument("--default-whitelists", action="store_true",
                         help="give both servers postgrey's Debian whitelists (/etc/postgrey) "
                         "instead of none")
@@ -290,7 +312,8 @@ def main():
     arguments = parse_arguments()
     if arguments.rounds < 1 or arguments.seconds <= 0:
         sys.exit("--rounds must be at least 1 and --seconds above 0")
-    build, _ = bench_setup.prepare(arguments, packages=["postgrey"])
+    build, _ = bench_setup.prepare(
+        arguments, packages=[] if arguments.tracking_comparison else ["postgrey"])
     program = bench_setup.program(build, arguments.load_generator, "mailgate_policy_load")
     bench_setup.program(build, None, "mailgate-policyd")
     generator = LoadGenerator(program, arguments)

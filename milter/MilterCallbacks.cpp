@@ -14,6 +14,7 @@
 #include <string>
 
 #include "gateway/engine/PolicyStageHeader.hpp"
+#include "gateway/tracking/MessageTracker.hpp"
 #include "gateway/util/AsciiCase.hpp"
 #include "milter/MilterSession.hpp"
 #include "milter/MilterVerdict.hpp"
@@ -361,6 +362,10 @@ void logDecision(const MilterSession& session, const PolicyStageReading& stage,
     }
     line.add("config_generation", session.config ? session.config->generation : 0);
     installedContext->logger.info(line);
+    if (const auto& tracker = installedContext->services.tracker; tracker && session.config) {
+        tracker->recordContentDecision(*session.config, session.envelope, session.mailgate_id,
+                                       decision);
+    }
 }
 
 sfsistat onEndOfMessage(SMFICTX* context) {

@@ -25,7 +25,9 @@
 #include "gateway/engine/Services.hpp"
 #include "gateway/quarantine/QuarantineOperations.hpp"
 #include "gateway/quarantine/QuarantineWriter.hpp"
+#include "gateway/net/LocalHostName.hpp"
 #include "gateway/store/RedisClient.hpp"
+#include "gateway/tracking/MessageTracker.hpp"
 #include "gateway/util/Asio.hpp"
 #include "milter/ListenerStop.hpp"
 #include "milter/MilterCallbacks.hpp"
@@ -155,6 +157,8 @@ int main(int argc, char** argv) {
     services.logger = &logger;
     services.redis = RedisClient::create(io, initial->redis, logger);
     services.redis->watchHealth(std::chrono::seconds(initial->redis.health_check_interval_s));
+    services.tracker = MessageTracker::withOwnConnection(initial->redis, logger, services.counters,
+                                                         localHostName());
     // Only when a content check asks DNS (the URI lists); without it such a check reports
     // URIBL_UNAVAILABLE on every message, and mail still flows.
     auto dns = makeContentResolver(io, *initial);
@@ -215,6 +219,7 @@ int main(int argc, char** argv) {
     // (bench/milter_content.py --recipients N --personal-lists reads them here).
     logger.info(LogLine("milter_stopped")
                     .add("messages", context.messages_decided.load())
-                    .add("redis_waits", redisWaits));
+                    .add("redis_waits", redisWaits)
+                    .add("tracking_records_lost", services.tracker->lost()));
     return milterResult == MI_SUCCESS ? 0 : 1;
 }

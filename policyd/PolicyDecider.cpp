@@ -5,6 +5,8 @@
 #include <cstdio>
 
 #include "gateway/engine/PolicyStageHeader.hpp"
+#include "gateway/tracking/DecisionRecords.hpp"
+#include "gateway/tracking/MessageTracker.hpp"
 #include "policyd/PolicyAction.hpp"
 #include "policyd/SessionFromRequest.hpp"
 
@@ -94,6 +96,11 @@ boost::asio::awaitable<PolicyReply> PolicyDecider::decide(const PolicyRequest& r
                        std::chrono::steady_clock::now() - started)
                        .count();
     log(request, *config, verdict, reply, elapsed, {});
+    if (tracker_ && config->tracking.enabled) {
+        tracker_->record(config->tracking,
+                         policyDecisionRecord(*session, request.queueId(), request.protocolState(),
+                                              verdict, config->policyd.warn_only));
+    }
     co_return reply;
 }
 

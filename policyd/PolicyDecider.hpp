@@ -1,8 +1,9 @@
 // PolicyDecider: turns one policy request into one reply and one decision log line. It
 // translates the request into an SmtpSession, asks the snapshot's SmtpStagePolicy (built
 // once per config snapshot) under policyd.reply_deadline_ms, signs the policy-stage
-// header for the milter when there is something to pass on, and words the Postfix
-// action. It knows nothing of sockets; it never throws for a request.
+// header for the milter when there is something to pass on, words the Postfix action, and
+// hands the decision's tracking record to the services' MessageTracker (not waited for).
+// It knows nothing of sockets; it never throws for a request.
 #pragma once
 
 #include <memory>
@@ -22,7 +23,7 @@ class PolicyDecider {
   public:
     // `services` lives as long as the daemon: every snapshot's checks are built with it.
     PolicyDecider(Logger& logger, const Services& services)
-        : logger_(logger), policies_([&services](const Config& config) {
+        : logger_(logger), tracker_(services.tracker), policies_([&services](const Config& config) {
               return std::make_shared<const SmtpStagePolicy>(config, services);
           }) {}
 
@@ -37,6 +38,7 @@ class PolicyDecider {
              const PolicyReply& reply, std::int64_t elapsedMicroseconds, std::string_view problem);
 
     Logger& logger_;
+    std::shared_ptr<MessageTracker> tracker_;  // null: nothing is recorded
     SnapshotCache<SmtpStagePolicy> policies_;
 };
 

@@ -1,7 +1,8 @@
 // mailgate-policyd: the Postfix SMTP access policy daemon (check_policy_service).
-// Wires config, logging, the services (the DNS resolver, the asynchronous Redis client and
-// the greylisting store over it), the decider and the PolicyServer to one io_context run
-// by policyd.threads threads, and handles SIGHUP (reload), SIGTERM and SIGINT (stop).
+// Wires config, logging, the services (the DNS resolver, the asynchronous Redis client,
+// the greylisting store and the tracking writer over it), the decider and the PolicyServer to one
+// io_context run by policyd.threads threads, and handles SIGHUP (reload), SIGTERM and SIGINT
+// (stop).
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -11,7 +12,9 @@
 #include "gateway/daemon/DaemonRuntime.hpp"
 #include "gateway/daemon/DaemonStartup.hpp"
 #include "gateway/dns/DnsResolver.hpp"
+#include "gateway/net/LocalHostName.hpp"
 #include "gateway/store/RedisClient.hpp"
+#include "gateway/tracking/MessageTracker.hpp"
 #include "gateway/util/Asio.hpp"
 #include "policyd/PolicyServer.hpp"
 
@@ -69,6 +72,8 @@ int main(int argc, char** argv) {
     services.dns = resolver->get();
     services.redis = redis;
     services.greylist_store = std::make_shared<RedisGreylistStore>(redis);
+    services.tracker = MessageTracker::withOwnConnection(initial->redis, logger, services.counters,
+                                                         localHostName());
     PolicyDecider decider(logger, services);
     auto context = std::make_shared<PolicyServerContext>(config, decider, logger);
     PolicyServer server(io, context);

@@ -319,6 +319,13 @@ struct RulesSettings {
     std::string directory;
 };
 
+// [tracking] (E2): gateway/tracking/, docs/tracking.md.
+struct TrackingSettings {
+    bool enabled = true;
+    std::int64_t retention_days = 0;
+    std::int64_t max_records = 0;
+};
+
 // Where a setting was written in the config file, for problems found after loading.
 struct SettingPosition {
     int line = 0;
@@ -354,6 +361,7 @@ struct Config {
     AwlSettings awl;
     BayesSettings bayes;
     RulesSettings rules;
+    TrackingSettings tracking;
 
     // Where this snapshot came from, for logs and for resolving relative paths.
     std::filesystem::path source_file;

@@ -200,5 +200,6 @@ void appendQuarantineSettings(std::vector<SettingSpec>& specs);
 void appendListSettings(std::vector<SettingSpec>& specs);
 void appendAwlSettings(std::vector<SettingSpec>& specs);
 void appendBayesSettings(std::vector<SettingSpec>& specs);
+void appendTrackingSettings(std::vector<SettingSpec>& specs);
 
 }  // namespace mailgate

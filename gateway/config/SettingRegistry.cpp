@@ -206,6 +206,7 @@ std::vector<SettingSpec> buildRegistry() {
     specs.push_back(stringSetting(
         "rules.directory", &C::rules, &RulesSettings::directory, "rules.d",
         "Directory of rule files (*.toml), relative to this config file's directory."));
+    appendTrackingSettings(specs);
     return specs;
 }
 

@@ -3,8 +3,8 @@
 // Redis client and the stores over it, and the counters; later an SMTP prober, an LDAP
 // client, an antivirus engine. A config reload rebuilds the checks, never these. A member
 // a process does not have is null (the milter has no DNS resolver, `mailgatectl scan
-// --no-redis` no Redis), and the checks that need it say so in their outcome instead of
-// failing.
+// --no-redis` no Redis, mailgatectl no tracker), and the checks that need it say so in
+// their outcome instead of failing.
 #pragma once
 
 #include <memory>
@@ -17,6 +17,7 @@ class Logger;
 class DnsLookup;
 class RedisClient;
 class GreylistStore;
+class MessageTracker;
 
 struct Services {
     Logger* logger = nullptr;
@@ -24,6 +25,8 @@ struct Services {
     std::shared_ptr<RedisClient> redis;
     std::shared_ptr<GreylistStore> greylist_store;
     std::shared_ptr<Counters> counters = std::make_shared<Counters>();
+    // The daemons' writer of tracking records (E2); null: nothing is recorded.
+    std::shared_ptr<MessageTracker> tracker;
 };
 
 }  // namespace mailgate

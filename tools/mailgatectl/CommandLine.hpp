@@ -37,5 +37,6 @@ int runAwl(const CommandLine& line);
 int runLearn(const CommandLine& line);
 int runBayes(const CommandLine& line);
 int runQuarantine(const CommandLine& line);
+int runTrack(const CommandLine& line);
 
 }  // namespace mailgate

@@ -29,6 +29,8 @@ void printUsage(std::ostream& out) {
            "  learn --spam|--ham|--forget PATH...  teach the statistical filter\n"
            "  bayes stats                what the statistical filter has learned\n"
            "  quarantine list|search|show|release|delete|reindex|expire ...  the quarantine\n"
+           "  track [--queue-id ID] [--sender A] [--recipient A] [--since T] ...  what\n"
+           "                       happened to a message and why (mailgatectl track --help)\n"
            "  scan [--sender A] [--rcpt A]... [--client-ip IP] [--json] FILE...\n"
            "                       run the content checks on message files, print the verdict\n"
            "  version              print the version\n";
@@ -101,6 +103,9 @@ int main(int argc, char** argv) {
     }
     if (line.command == "quarantine") {
         return runQuarantine(line);
+    }
+    if (line.command == "track") {
+        return runTrack(line);
     }
     if (line.command == "redis-ping") {
         return runRedisPing(line);
