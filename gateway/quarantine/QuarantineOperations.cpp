@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <ctime>
 #include <random>
 #include <set>
@@ -12,6 +13,7 @@
 #include "gateway/log/LogLine.hpp"
 #include "gateway/quarantine/ReleasedCopy.hpp"
 #include "gateway/smtp/SmtpDelivery.hpp"
+#include "gateway/tracking/TrackingStore.hpp"
 #include "gateway/util/AsciiCase.hpp"
 #include "gateway/util/RunBlocking.hpp"
 
@@ -265,14 +267,44 @@ void QuarantineOperations::record(const std::string& id, const QuarantineRecipie
     }
 }
 
-void QuarantineOperations::log(const char* event, const std::string& id,
+void QuarantineOperations::log(const char* event, const QuarantineEntry& entry,
                                const RecipientOutcome& outcome, const std::string& actor) {
     logger_.info(LogLine(event)
-                     .add("mailgate_id", id)
+                     .add("mailgate_id", entry.mailgate_id)
                      .add("recipient", outcome.recipient)
                      .add("by", actor)
                      .add("result", recipientOutcomeName(outcome.kind))
                      .add("detail", outcome.detail));
+    bool release = std::string_view(event) == "quarantine_release";
+    if (!config_.tracking.enabled ||
+        (outcome.kind != Kind::Done && !(release && outcome.kind == Kind::Failed))) {
+        return;
+    }
+    TrackingAction action = !release                     ? TrackingAction::Deleted
+                            : outcome.kind == Kind::Done ? TrackingAction::Released
+                                                         : TrackingAction::ReleaseFailed;
+    TrackingRecord record;
+    record.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    record.node = node_;
+    record.stage = TrackingStage::Quarantine;
+    record.protocol_state = release ? "release" : "delete";
+    record.queue_id = entry.queue_id;
+    record.mailgate_id = entry.mailgate_id;
+    record.message_id = normalizedMessageId(entry.message_id);
+    record.client_address = entry.client_address;
+    record.sender = entry.envelope_sender;
+    record.recipients = {TrackedRecipient{outcome.recipient, action}};
+    record.action = action;
+    record.reply = outcome.detail;
+    record.reason = entry.reason;
+    record.actor = actor;
+    if (auto written = appendTrackingRecord(redis_, config_.tracking, record); !written) {
+        logger_.warning(LogLine("tracking_record_lost")
+                            .add("mailgate_id", entry.mailgate_id)
+                            .add("reason", written.error()));
+    }
 }
 
 std::vector<RecipientOutcome> QuarantineOperations::release(const std::string& id,
@@ -376,7 +408,7 @@ std::vector<RecipientOutcome> QuarantineOperations::release(const std::string& i
         }
     }
     for (const auto& outcome : outcomes) {
-        log("quarantine_release", id, outcome, actor);
+        log("quarantine_release", entry, outcome, actor);
     }
     return outcomes;
 }
@@ -430,7 +462,7 @@ std::vector<RecipientOutcome> QuarantineOperations::remove(const std::string& id
         if (outcome.kind == Kind::Done) {
             record(id, QuarantineRecipient{outcome.recipient, deleted});
         }
-        log("quarantine_delete", id, outcome, actor);
+        log("quarantine_delete", *loaded, outcome, actor);
     }
     if (purge && heldRecipients(*written).empty()) {
         QuarantineSummary summary;

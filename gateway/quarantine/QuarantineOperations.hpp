@@ -89,7 +89,8 @@ class QuarantineOperations {
                                           const std::vector<std::string>& recipients);
     Result<void> send(const std::vector<RedisCommand>& commands);
     void record(const std::string& id, const QuarantineRecipient& recipient);
-    void log(const char* event, const std::string& id, const RecipientOutcome& outcome,
+    // The log line, and for a copy released, refused or deleted a tracking record (E2).
+    void log(const char* event, const QuarantineEntry& entry, const RecipientOutcome& outcome,
              const std::string& actor);
 
     const Config& config_;

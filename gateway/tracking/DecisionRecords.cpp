@@ -1,6 +1,8 @@
 // Tracking records of the stages' decisions (see DecisionRecords.hpp).
 #include "gateway/tracking/DecisionRecords.hpp"
 
+#include <algorithm>
+
 #include "gateway/util/AsciiCase.hpp"
 
 namespace mailgate {
@@ -114,14 +116,20 @@ TrackingRecord contentDecisionRecord(const MessageEnvelope& envelope, const std:
         case MessageAnswer::Kind::Reject:
             record.action = TrackingAction::Rejected;
             break;
-        case MessageAnswer::Kind::Discard:
-            record.action = TrackingAction::Deleted;
+        case MessageAnswer::Kind::Discard:  // every copy deleted, or held in the quarantine
+            record.action =
+                std::any_of(decision.plan.recipients.begin(), decision.plan.recipients.end(),
+                            [](const auto& planned) {
+                                return planned.kind == RecipientActionKind::Quarantine;
+                            })
+                    ? TrackingAction::Quarantined
+                    : TrackingAction::Deleted;
             break;
     }
     for (const auto& planned : decision.plan.recipients) {
-        TrackingAction action = answer.kind == MessageAnswer::Kind::Accept
-                                    ? recipientAction(planned, decision)
-                                    : record.action;
+        bool ownAction = answer.kind == MessageAnswer::Kind::Accept ||
+                         answer.kind == MessageAnswer::Kind::Discard;
+        TrackingAction action = ownAction ? recipientAction(planned, decision) : record.action;
         record.recipients.push_back(TrackedRecipient{planned.recipient, action});
     }
     if (answer.reply) {

@@ -170,6 +170,11 @@ def test_E1_release_delivers_the_original_bytes_once_and_is_recorded(gateway_fac
     assert len(gateway.sink.messages()) == 1, "a second release sent another copy"
     log = gateway.milter_daemon.log_path.read_text()
     assert "quarantine_release" not in log  # the CLI logs releases, not the milter
+    # E2: the story of the message, from the milter's decision to the release.
+    tracked = run_mailgatectl("--config", config, "track", "--mailgate-id", entry["id"])
+    assert tracked.returncode == 0, tracked.stdout + tracked.stderr
+    assert " quarantined " in tracked.stdout and " released " in tracked.stdout, tracked.stdout
+    assert "actor=cli:" in tracked.stdout, tracked.stdout
 
 
 def test_E1_a_release_the_server_refuses_or_cannot_take_keeps_the_copy(gateway_factory,
