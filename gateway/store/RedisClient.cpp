@@ -393,7 +393,7 @@ void RedisClient::fail(const std::string& reason) {
     auto maximum = std::chrono::milliseconds(settings_.reconnect_max_delay_ms);
     delay_ = delay_.count() == 0 ? minimum : std::min(delay_ * 2, maximum);
     nextAttempt_ = Clock::now() + delay_;
-    if (!reportedDown_) {
+    if (!reportedDown_ && reports_outages_) {
         reportedDown_ = true;
         logger_.warning(LogLine("redis_unavailable")
                             .add("server", describeServer())

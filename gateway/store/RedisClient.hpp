@@ -62,6 +62,9 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
     void watchHealth(std::chrono::seconds interval);
     // Closes the connection; commands in flight fail and later ones fail at once.
     void stop();
+    // Off: an outage is not logged by this client (a second connection of a process whose
+    // main client already reports outages, such as the message tracker's). Call before use.
+    void reportOutages(bool on) { reports_outages_ = on; }
     // Where this client points, for logs: never includes the password.
     std::string describeServer() const;
     // The longest a command can wait for its answer or its failure: a connection attempt
@@ -111,6 +114,7 @@ class RedisClient : public std::enable_shared_from_this<RedisClient> {
     redisReader* reader_ = nullptr;
     Clock::time_point nextAttempt_{};
     std::chrono::milliseconds delay_{0};
+    bool reports_outages_ = true;
     bool reportedDown_ = false;
     bool everConnected_ = false;
     std::atomic<std::uint64_t> waits_{0};

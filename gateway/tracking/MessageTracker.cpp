@@ -19,6 +19,7 @@ std::shared_ptr<MessageTracker> MessageTracker::withOwnConnection(
     std::string node) {
     auto own = std::make_unique<OwnThread>();
     auto redis = RedisClient::create(own->io, settings, logger);
+    redis->reportOutages(false);  // the process's main client reports them, once
     auto tracker = std::make_shared<MessageTracker>(std::move(redis), logger, std::move(counters),
                                                     std::move(node));
     own->thread = std::thread([io = &own->io] { io->run(); });
