@@ -2,6 +2,7 @@
 #include "gateway/mime/MailDate.hpp"
 
 #include <cctype>
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -171,6 +172,15 @@ Result<MailDate> parseMailDate(std::string_view text) {
     date.utc_seconds = daysFromCivil(year, month, day) * 86400 + fields[0] * 3600 + fields[1] * 60 +
                        fields[2] - date.zone_minutes * 60;
     return date;
+}
+
+std::string formatMailDate(std::int64_t utcSeconds) {
+    std::time_t seconds = static_cast<std::time_t>(utcSeconds);
+    std::tm parts{};
+    gmtime_r(&seconds, &parts);
+    char text[64];
+    std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S +0000", &parts);
+    return text;
 }
 
 }  // namespace mailgate

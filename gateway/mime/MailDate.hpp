@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "gateway/util/Result.hpp"
@@ -19,5 +20,9 @@ struct MailDate {
 };
 
 Result<MailDate> parseMailDate(std::string_view text);
+
+// The moment written as mailgate writes dates in header fields: UTC, RFC 5322,
+// "Mon, 07 Dec 2026 22:00:00 +0000".
+std::string formatMailDate(std::int64_t utcSeconds);
 
 }  // namespace mailgate

@@ -5,6 +5,8 @@
 
 #include <ctime>
 
+#include "gateway/mime/MailDate.hpp"
+
 namespace mailgate {
 namespace {
 
@@ -37,20 +39,11 @@ std::string printable(std::string_view text) {
     return out;
 }
 
-std::string rfc5322Date(std::int64_t when) {
-    std::time_t time = static_cast<std::time_t>(when);
-    std::tm utc{};
-    gmtime_r(&time, &utc);
-    char buffer[64];
-    std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S +0000", &utc);
-    return buffer;
-}
-
 }  // namespace
 
 std::string releasedField(std::string_view releasedBy, std::int64_t releasedAt,
                           std::string_view mailgateId) {
-    return "X-Mailgate-Released: " + rfc5322Date(releasedAt) + " by " + printable(releasedBy) +
+    return "X-Mailgate-Released: " + formatMailDate(releasedAt) + " by " + printable(releasedBy) +
            " (quarantine entry " + printable(mailgateId) + ")";
 }
 

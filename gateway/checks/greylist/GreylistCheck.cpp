@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "gateway/checks/greylist/SenderNormalizer.hpp"
+#include "gateway/mime/MailDate.hpp"
 #include "gateway/net/LocalHostName.hpp"
 #include "gateway/net/MailAddress.hpp"
 #include "gateway/util/AsciiCase.hpp"
@@ -41,15 +42,6 @@ std::string expandReplyText(const std::string& text, std::int64_t seconds,
     return out;
 }
 
-std::string rfc5322Date(std::int64_t now) {
-    std::time_t seconds = static_cast<std::time_t>(now);
-    std::tm parts{};
-    gmtime_r(&seconds, &parts);
-    char text[64];
-    std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S +0000", &parts);
-    return text;
-}
-
 }  // namespace
 
 GreylistCheck::GreylistCheck(const GreylistSettings& settings, std::shared_ptr<GreylistStore> store,
@@ -84,7 +76,7 @@ GreylistTriplet GreylistCheck::tripletFor(const SmtpSession& session) const {
 
 std::string GreylistCheck::headerValue(std::int64_t delay, std::int64_t now) const {
     return "delayed " + std::to_string(delay) + " seconds by mailgate-" + MAILGATE_VERSION +
-           " at " + host_ + "; " + rfc5322Date(now);
+           " at " + host_ + "; " + formatMailDate(now);
 }
 
 CheckOutcome GreylistCheck::storeFailed(std::string reason, std::string state) const {
